@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lwdata",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lwdata", targets: ["lwdata"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .target(name: "Decoder", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
+        .target(name: "Generation", dependencies: ["Decoder", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Store", dependencies: ["CZstd", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Pipeline", dependencies: [
+            "Store", "Generation", "Yams", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Stages", dependencies: ["Pipeline"]),
+        .executableTarget(name: "lwdata", dependencies: [
+            "Stages", "Pipeline", "Store", "Generation", "Decoder",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "DecoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages"]),
+        .testTarget(name: "CLITests", dependencies: ["Store"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
