@@ -1,0 +1,55 @@
+import Decoder
+
+/// Sampling and length settings of one generation request.
+public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
+    public var temperature: Double
+    public var topP: Double
+    public var maxTokens: Int
+    public var stop: [String]
+    public var seed: UInt64
+
+    public init(temperature: Double = 0.7, topP: Double = 0.95, maxTokens: Int = 1024, stop: [String] = [], seed: UInt64 = 0) {
+        self.temperature = temperature
+        self.topP = topP
+        self.maxTokens = maxTokens
+        self.stop = stop
+        self.seed = seed
+    }
+}
+
+/// Why a generation ended.
+public enum FinishReason: String, Sendable, Codable {
+    /// The model ended its answer (or a stop string was met).
+    case stop
+    /// Cut off by `maxTokens`: the text is truncated.
+    case length
+    /// The backend failed; `GenerationOutput.error` says why.
+    case error
+}
+
+/// The answer to one generation request.
+public struct GenerationOutput: Sendable, Equatable, Codable {
+    public var text: String
+    public var finishReason: FinishReason
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Seconds from request to answer.
+    public var seconds: Double
+    public var error: String?
+
+    public init(text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, seconds: Double, error: String? = nil) {
+        self.text = text
+        self.finishReason = finishReason
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.seconds = seconds
+        self.error = error
+    }
+}
+
+/// Anything that turns chat messages into text: the built-in decoder or an OpenAI-compatible server.
+public protocol TextGenerator: Sendable {
+    /// Names the backend and model, for cache keys and accounting (never holds secrets).
+    var identity: String { get }
+    func generate(_ messages: [ChatMessage], parameters: GenerationParameters) async throws -> GenerationOutput
+}

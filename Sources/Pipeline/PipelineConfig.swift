@@ -1,0 +1,121 @@
+import Foundation
+import Store
+
+/// One input of a pipeline: a file or glob, and how to read it.
+public struct InputSpec: Sendable, Equatable {
+    /// As written in the pipeline file.
+    public var path: String
+    /// `auto` (by extension and content), `jsonl` or `text`.
+    public var format: String
+}
+
+/// How shards are written.
+public struct OutputSettings: Sendable, Equatable {
+    public var zstdLevel: Int32 = 3
+    public var shardMaxRecords: Int = 10_000
+    public var shardMaxBytes: Int = 128 << 20
+}
+
+/// A stage entry of a pipeline file; its `params` are checked by the stage that reads them.
+public struct StageConfig: Sendable {
+    public var name: String
+    public var kind: String
+    public var concurrency: Int
+    public var params: ConfigObject
+}
+
+/// A pipeline file (`pipelines/*.yaml`), checked key by key.
+public struct PipelineConfig: Sendable {
+    public var file: String
+    /// Folder of the pipeline file: relative input paths are resolved against it.
+    public var directory: String
+    public var name: String
+    public var description: String?
+    public var inputs: [InputSpec]
+    public var output: OutputSettings
+    public var stages: [StageConfig]
+    public var document: ConfigDocument
+
+    public static let topLevelKeys = ["name", "description", "inputs", "output", "stages"]
+    public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes"]
+    public static let stageKeys = ["name", "kind", "concurrency", "params"]
+
+    /// Loads and checks a pipeline file; every error names the file, line and key.
+    public static func load(file: String) throws -> PipelineConfig {
+        try PipelineConfig(document: ConfigDocument(file: file))
+    }
+
+    public init(document: ConfigDocument) throws {
+        self.document = document
+        file = document.file
+        directory = FileSystem.parent(of: (document.file as NSString).standardizingPath)
+        let top = try ConfigObject(document, path: "", value: document.root, allowed: Self.topLevelKeys)
+        name = try top.requiredString("name")
+        description = try top.string("description")
+
+        var inputs: [InputSpec] = []
+        for (i, entry) in (try top.array("inputs") ?? []).enumerated() {
+            let path = "inputs[\(i)]"
+            if case .string(let s) = entry {
+                inputs.append(InputSpec(path: s, format: "auto"))
+                continue
+            }
+            let object = try ConfigObject(document, path: path, value: entry, allowed: ["path", "format"])
+            let format = try object.string("format") ?? "auto"
+            guard ["auto", "jsonl", "text"].contains(format) else {
+                throw document.error(object.sub("format"), "unknown format '\(format)' (expected auto, jsonl or text)")
+            }
+            inputs.append(InputSpec(path: try object.requiredString("path"), format: format))
+        }
+        self.inputs = inputs
+
+        var output = OutputSettings()
+        if let o = try top.child("output", allowed: Self.outputKeys) {
+            output.zstdLevel = Int32(try o.int("zstd_level", range: 1...19) ?? 3)
+            output.shardMaxRecords = try o.int("shard_max_records", range: 1...100_000_000) ?? output.shardMaxRecords
+            output.shardMaxBytes = try o.int("shard_max_bytes", range: 1024...(1 << 40)) ?? output.shardMaxBytes
+        }
+        self.output = output
+
+        guard let stageList = try top.array("stages"), !stageList.isEmpty else {
+            throw document.error("stages", "a pipeline needs at least one stage")
+        }
+        var stages: [StageConfig] = []
+        for (i, entry) in stageList.enumerated() {
+            let object = try ConfigObject(document, path: "stages[\(i)]", value: entry, allowed: Self.stageKeys)
+            let name = try object.requiredString("name")
+            guard name.range(of: "^[a-z][a-z0-9_-]*$", options: .regularExpression) != nil else {
+                throw document.error(object.sub("name"), "stage names are lower-case letters, digits, '-' and '_' (got '\(name)')")
+            }
+            if stages.contains(where: { $0.name == name }) {
+                throw document.error(object.sub("name"), "duplicate stage name '\(name)'")
+            }
+            let params = try ConfigObject(document, path: object.sub("params"),
+                                          value: object.object["params"] ?? .object([:]),
+                                          allowed: Array((object.object["params"]?.object ?? [:]).keys))
+            stages.append(StageConfig(name: name, kind: try object.string("kind") ?? name,
+                                      concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params))
+        }
+        self.stages = stages
+    }
+
+    /// Resolves an input path written in the pipeline against the pipeline's folder.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : directory + "/" + path
+    }
+
+    /// Expands the inputs (globs allowed) into existing files, in order; a missing file is an error.
+    public func inputFiles() throws -> [(spec: InputSpec, file: String)] {
+        var result: [(InputSpec, String)] = []
+        for (i, spec) in inputs.enumerated() {
+            let resolved = resolve(spec.path)
+            let matches = resolved.contains(where: { "*?[".contains($0) }) ? Glob.expand(resolved) : [resolved]
+            let existing = matches.filter { FileSystem.fileExists($0) }
+            guard !existing.isEmpty else {
+                throw document.error("inputs[\(i)]", "no input file at \(resolved)")
+            }
+            result += existing.map { (spec, $0) }
+        }
+        return result
+    }
+}

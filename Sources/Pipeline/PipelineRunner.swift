@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import Store
+
+/// How a build ended, per stage.
+public struct BuildSummary: Sendable {
+    public var runID: String
+    public var stages: [StageCounts]
+    public var failedItems: Int
+    public var elapsed: TimeInterval
+    /// Why the build stopped early (a signal), nil when it ran to the end.
+    public var interruption: String?
+}
+
+/// Runs a pipeline: the source stage and each transform stage run concurrently, joined by
+/// bounded channels. Items already finished (same cache key) are not recomputed; their stored
+/// outputs are passed on to later stages that still need them.
+public final class PipelineRunner: @unchecked Sendable {
+    public let config: PipelineConfig
+    private let source: SourceStage
+    private let transforms: [TransformStage]
+    private let manifest: Manifest
+    private let directory: String
+    private let logger: Logger
+    private let cancellation: Cancellation
+    public let progress: [StageProgress]
+    private let loader: RecordLoader
+    private let channelCapacity = 64
+
+    public init(config: PipelineConfig, source: SourceStage, transforms: [TransformStage], manifest: Manifest,
+                directory: String, logger: Logger, cancellation: Cancellation) {
+        self.config = config
+        self.source = source
+        self.transforms = transforms
+        self.manifest = manifest
+        self.directory = directory
+        self.logger = logger
+        self.cancellation = cancellation
+        progress = ([source.name] + transforms.map(\.name)).map(StageProgress.init(name:))
+        loader = RecordLoader(manifest: manifest)
+    }
+
+    /// A hash of everything in the pipeline file.
+    public var pipelineHash: String { ContentHash.of(config.document.root.jsonString) }
+
+    /// Runs to the end or until cancelled; the manifest records the run either way.
+    public func run(runID: String) async throws -> BuildSummary {
+        let started = Date()
+        try OrphanSweeper.sweep(manifest: manifest)
+        try manifest.beginRun(id: runID, pipeline: config.name, pipelineHash: pipelineHash)
+        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation)
+        let writers = ([source.name] + transforms.map(\.name)).map {
+            StageWriter(stage: $0, runID: runID, directory: directory, settings: config.output, manifest: manifest)
+        }
+        let channels = transforms.map { _ in BoundedChannel<Record>(capacity: channelCapacity) }
+        cancellation.onCancel { channels.forEach { $0.cancel() } }
+        progress[0].setTotal(try? source.estimatedItems(context: context))
+
+        var failure: Error?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.runSource(context: context, writer: writers[0], output: channels.first) }
+                for (i, stage) in transforms.enumerated() {
+                    group.addTask {
+                        try await self.runTransform(stage, index: i + 1, context: context, writer: writers[i + 1],
+                                                    input: channels[i], output: i + 1 < channels.count ? channels[i + 1] : nil)
+                    }
+                }
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    cancellation.cancel("error: \(error)")
+                    throw error
+                }
+            }
+        } catch {
+            failure = error
+        }
+        // Finalise what was finished, even after an error or a signal: nothing finished is lost.
+        for writer in writers {
+            do { try await writer.finish() } catch {
+                await writer.abandon()
+                if failure == nil { failure = error }
+            }
+        }
+        let counts = try saveCounts(runID: runID)
+        let failed = progress.reduce(0) { $0 + $1.snapshot.failed }
+        let interruption = failure == nil ? cancellation.cancelReason : nil
+        let status = failure != nil ? "failed" : interruption != nil ? "interrupted" : failed > 0 ? "incomplete" : "succeeded"
+        try manifest.finishRun(id: runID, status: status, message: failure.map { "\($0)" } ?? interruption)
+        if let failure { throw failure }
+        return BuildSummary(runID: runID, stages: counts, failedItems: failed,
+                            elapsed: Date().timeIntervalSince(started), interruption: interruption)
+    }
+
+    private func saveCounts(runID: String) throws -> [StageCounts] {
+        let stages: [StageIdentity] = [source] + transforms
+        return try zip(stages, progress).map { stage, p in
+            let s = p.snapshot
+            let counts = StageCounts(runID: runID, name: stage.name, kind: stage.kind, processed: s.processed,
+                                     cached: s.cached, emitted: s.emitted, rejected: s.rejected)
+            try manifest.saveStageCounts(counts, configHash: stage.configHash)
+            return counts
+        }
+    }
+
+    private func runSource(context: StageContext, writer: StageWriter, output: BoundedChannel<Record>?) async throws {
+        let p = progress[0]
+        defer { output?.finish(); p.markFinished() }
+        let finished = try manifest.finishedKeys(stage: source.name)
+        try await source.produce(context: context, finished: finished) { item in
+            switch item {
+            case let .fresh(key, outcome):
+                try await writer.write(cacheKey: key, outcome: outcome)
+                try await self.forward(outcome, progress: p, to: output)
+            case let .cached(key):
+                p.add(cached: 1)
+                if let output {
+                    for record in try self.loader.records(of: try self.manifest.cachedItem(stage: self.source.name, cacheKey: key)) {
+                        await output.send(record)
+                    }
+                }
+            }
+        }
+    }
+
+    private func runTransform(_ stage: TransformStage, index: Int, context: StageContext, writer: StageWriter,
+                              input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
+        let p = progress[index]
+        defer { output?.finish(); p.markFinished() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, stage.concurrency) {
+                group.addTask {
+                    while !self.cancellation.isCancelled, let record = await input.receive() {
+                        let key = stage.cacheKey(inputID: record.id)
+                        let cached = try self.manifest.cachedItem(stage: stage.name, cacheKey: key)
+                        if !cached.isEmpty {
+                            p.add(cached: 1)
+                            if let output { for r in try self.loader.records(of: cached) { await output.send(r) } }
+                            continue
+                        }
+                        let outcome: StageOutcome
+                        do {
+                            outcome = try await stage.process(record, context: context)
+                        } catch {
+                            p.add(failed: 1)
+                            self.logger.error("stage \(stage.name): item \(record.id) failed (will be retried by the next build): \(error)")
+                            continue
+                        }
+                        try await writer.write(cacheKey: key, outcome: outcome)
+                        try await self.forward(outcome, progress: p, to: output)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        if progress[index - 1].snapshot.finished { p.setTotal(progress[index - 1].snapshot.emitted + progress[index - 1].snapshot.cached) }
+    }
+
+    private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {
+        switch outcome {
+        case .records(let records):
+            p.add(processed: 1, emitted: records.count)
+            if let output { for record in records { await output.send(record) } }
+        case .rejected:
+            p.add(processed: 1, rejected: 1)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+import Stages
+import Store
+
+/// `lwdata build`: runs a pipeline into an output folder, resuming what an earlier run left.
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Run a pipeline (pipelines/*.yaml) into an output folder; re-runs resume and reuse finished items.")
+
+    @Argument(help: "The pipeline file, e.g. pipelines/mine.yaml.")
+    var pipeline: String
+
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Print only errors (for cron).")
+    var quiet = false
+
+    func run() async throws {
+        let logger = Console.bootstrapLogging(quiet: quiet)
+        let config: PipelineConfig
+        let stages: (SourceStage, [TransformStage])
+        do {
+            config = try PipelineConfig.load(file: pipeline)
+            stages = try StageRegistry.makeStages(for: config)
+            _ = try config.inputFiles()
+        } catch {
+            Console.error("\(error)")
+            throw ExitCodes.badConfiguration
+        }
+        let directory = output.directory
+        let lock: OutputLock
+        do {
+            lock = try OutputLock(directory: directory, owner: "lwdata build \(pipeline)")
+        } catch let error as StoreError {
+            Console.error("\(error)")
+            if case .busy = error { throw ExitCodes.busy }
+            throw ExitCodes.failure
+        }
+        defer { lock.release() }
+
+        let cancellation = Cancellation()
+        let signals = SignalWatcher(cancellation: cancellation, logger: logger)
+        defer { signals.stop() }
+        let runner: PipelineRunner
+        do {
+            let manifest = try Manifest(directory: directory)
+            runner = PipelineRunner(config: config, source: stages.0, transforms: stages.1, manifest: manifest,
+                                    directory: directory, logger: logger, cancellation: cancellation)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCodes.failure
+        }
+        let style: ProgressReporter.Style = quiet ? .silent : Console.stderrIsTerminal ? .terminal : .log
+        let reporter = ProgressReporter(stages: runner.progress, style: style, logger: logger)
+        reporter.start()
+        let summary: BuildSummary
+        do {
+            summary = try await runner.run(runID: Self.newRunID())
+            reporter.stop()
+        } catch {
+            reporter.stop()
+            Console.error("build failed: \(error)")
+            throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
+        }
+        if !quiet { Console.out(BuildReport.text(summary, directory: directory)) }
+        if let interruption = summary.interruption {
+            Console.error("stopped by \(interruption); finished shards are kept, re-run the same command to resume")
+            throw ExitCodes.interrupted
+        }
+        if summary.failedItems > 0 {
+            Console.error("\(summary.failedItems) item(s) failed; re-run the same command to retry them")
+            throw ExitCodes.failure
+        }
+    }
+
+    /// A sortable, unique run id: UTC time plus a random suffix.
+    static func newRunID() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return formatter.string(from: Date()) + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a cancellation: stop intake, finish open shards, exit 130.
+final class SignalWatcher {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(cancellation: Cancellation, logger: Logger) {
+        for (signo, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler {
+                if cancellation.isCancelled {
+                    logger.error("\(name) again: exiting now; unfinished shards are discarded and redone next run")
+                    exit(130)
+                }
+                logger.warning("\(name): finishing open shards, then exiting (press again to exit at once)")
+                cancellation.cancel(name)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        sources.forEach { $0.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Store
+
+/// `lwdata verify`: re-hash every shard against the manifest.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-hash every shard against the manifest; report missing, truncated and altered files (exit 1 if any).")
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let manifest = try ManifestOpener.open(output.directory)
+        let (checked, problems) = try ShardVerifier.verify(manifest)
+        for problem in problems {
+            Console.out("\(problem.kind.rawValue): \(problem.path): \(problem.detail)")
+        }
+        let serious = problems.filter { $0.kind != .unregistered }
+        Console.out("verified \(checked) shard(s): \(serious.isEmpty ? "all intact" : "\(serious.count) problem(s)")")
+        if !serious.isEmpty { throw ExitCodes.failure }
+    }
+}
+
+/// Opens an existing manifest, with a clear error when the folder has none.
+enum ManifestOpener {
+    static func open(_ directory: String) throws -> Manifest {
+        guard FileSystem.fileExists(directory + "/manifest.sqlite") else {
+            Console.error("\(directory): no manifest.sqlite here; run `lwdata build <pipeline> --out \(directory)` first")
+            throw ExitCodes.badConfiguration
+        }
+        return try Manifest(directory: directory)
+    }
+}
