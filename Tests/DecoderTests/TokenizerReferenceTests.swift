@@ -20,10 +20,9 @@ struct TokenizerReferenceTests {
         let tokenizer = try TokenizerTestSupport.smolLM()
         let fixture = try TokenizerTestSupport.fixture("tokenizer_smollm", as: TokenizerTestSupport.IDFixture.self)
         #expect(fixture.cases.count >= 1000)
-        let mismatches = fixture.cases.filter { tokenizer.encode($0.text) != $0.ids }
-        let matched = fixture.cases.count - mismatches.count
-        #expect(mismatches.isEmpty,
-                "\(matched)/\(fixture.cases.count) match; first mismatch: \(mismatches.first.map { $0.text.debugDescription } ?? "")")
+        let mismatches = fixture.cases.filter { tokenizer.encode($0.text) != $0.ids }.map(\.text)
+        let mismatchCount = mismatches.count
+        #expect(mismatchCount == 0, "\(fixture.cases.count - mismatchCount)/\(fixture.cases.count) match; first mismatch: \(mismatches.first?.debugDescription ?? "")")
     }
 
     @Test("token ids equal the reference with special tokens treated as text")
@@ -32,16 +31,18 @@ struct TokenizerReferenceTests {
         let fixture = try TokenizerTestSupport.fixture("tokenizer_smollm", as: TokenizerTestSupport.IDFixture.self)
         let cases = fixture.cases.compactMap { c in c.ids_without_special.map { (c.text, $0) } }
         #expect(cases.count > 50)
-        let mismatches = cases.filter { tokenizer.encode($0.0, parseSpecial: false) != $0.1 }
-        #expect(mismatches.isEmpty, "\(cases.count - mismatches.count)/\(cases.count) match; first mismatch: \(mismatches.first.map { $0.0.debugDescription } ?? "")")
+        let mismatches = cases.filter { tokenizer.encode($0.0, parseSpecial: false) != $0.1 }.map(\.0)
+        let mismatchCount = mismatches.count
+        #expect(mismatchCount == 0, "\(cases.count - mismatchCount)/\(cases.count) match; first mismatch: \(mismatches.first?.debugDescription ?? "")")
     }
 
     @Test("decoding the reference ids gives back every corpus string exactly")
     func decodeRoundTrips() throws {
         let tokenizer = try TokenizerTestSupport.smolLM()
         let fixture = try TokenizerTestSupport.fixture("tokenizer_smollm", as: TokenizerTestSupport.IDFixture.self)
-        let failures = fixture.cases.filter { tokenizer.decode($0.ids) != $0.text }
-        #expect(failures.isEmpty, "first failure: \(failures.first.map { $0.text.debugDescription } ?? "")")
+        let failures = fixture.cases.filter { tokenizer.decode($0.ids) != $0.text }.map(\.text)
+        let failureCount = failures.count
+        #expect(failureCount == 0, "first failure: \(failures.first?.debugDescription ?? "")")
     }
 
     @Test("every family splits the corpus into the same words as the Hugging Face pre-tokenizers")
@@ -55,7 +56,8 @@ struct TokenizerReferenceTests {
                 if words.map(\.unicodeScalars.count) != expected { mismatches.append(entry.text) }
                 #expect(words.joined() == entry.text)
             }
-            #expect(mismatches.isEmpty, "\(family.rawValue): \(fixture.cases.count - mismatches.count)/\(fixture.cases.count) match; first mismatch: \(mismatches.first?.debugDescription ?? "")")
+            let mismatchCount = mismatches.count
+            #expect(mismatchCount == 0, "\(family.rawValue): \(fixture.cases.count - mismatches.count)/\(fixture.cases.count) match; first mismatch: \(mismatches.first?.debugDescription ?? "")")
         }
     }
 }

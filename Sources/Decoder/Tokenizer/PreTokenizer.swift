@@ -61,7 +61,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     }
 
     /// The words of `text`, as strings (for tests and diagnostics; encoding uses `split`).
-    public func words(_ text: String) -> [String] {
+    func words(_ text: String) -> [String] {
         var utf8 = Array(text.utf8)
         var words: [String] = []
         utf8.withUnsafeMutableBufferPointer { buffer in
