@@ -33,8 +33,8 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// `tokenizer.ggml.pre` values (as llama.cpp's converter writes them) and their family.
     static let aliases: [String: PreTokenizer] = [
         "smollm": .smollm, "starcoder": .smollm, "refact": .smollm, "codeshell": .smollm,
-        "llama-bpe": .llamaBPE, "llama3": .llamaBPE, "llama-v3": .llamaBPE, "dbrx": .llamaBPE,
-        "smaug-bpe": .llamaBPE, "falcon3": .llamaBPE, "pixtral": .llamaBPE,
+        "llama-bpe": .llamaBPE, "llama3": .llamaBPE, "llama-v3": .llamaBPE, "falcon3": .llamaBPE,
+        "pixtral": .llamaBPE,
         "qwen2": .qwen2, "deepseek-r1-qwen": .qwen2, "stablelm2": .qwen2,
         "gpt2": .gpt2, "gpt-2": .gpt2, "phi-2": .gpt2, "mpt": .gpt2, "olmo": .gpt2,
         "default": .default,
@@ -62,11 +62,10 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
 
     /// The words of `text`, as strings (for tests and diagnostics; encoding uses `split`).
     func words(_ text: String) -> [String] {
-        var utf8 = Array(text.utf8)
+        let utf8 = Array(text.utf8)
         var words: [String] = []
-        utf8.withUnsafeMutableBufferPointer { buffer in
-            let view = UTF8Text(bytes: UnsafeBufferPointer(buffer))
-            split(view, 0 ..< buffer.count) { words.append(String(decoding: buffer[$0], as: UTF8.self)) }
+        utf8.withUnsafeBufferPointer { buffer in
+            split(UTF8Text(bytes: buffer), 0 ..< buffer.count) { words.append(String(decoding: buffer[$0], as: UTF8.self)) }
         }
         return words
     }
