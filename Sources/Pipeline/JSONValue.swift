@@ -70,9 +70,9 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         }
     }
 
-    /// Parses one JSON document from UTF-8 bytes.
+    /// Parses one JSON document from UTF-8 bytes, strictly (RFC 8259).
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
     /// Compact JSON with keys sorted, so the same value always gives the same bytes.

@@ -29,6 +29,7 @@ public final class LineReader {
     private var rawEOF = false
     private var text: [UInt8] = []
     private var textStart = 0
+    private var textEnd = 0
     private var dctx: OpaquePointer?
     private var frameOpen = false
     private var decoderHasOutput = false
@@ -71,21 +72,21 @@ public final class LineReader {
                 }
                 return .text(Array(text[textStart..<newline]))
             }
-            let available = text.count - textStart
+            let available = textEnd - textStart
             if available > maxLineBytes {
                 skipping += available
                 bytesRead += available
-                text.removeAll(keepingCapacity: true)
                 textStart = 0
+                textEnd = 0
             }
             if try !produceText() {
-                let rest = text.count - textStart
+                let rest = textEnd - textStart
                 if rest == 0 && skipping == 0 { return nil }
                 lineNumber += 1
                 bytesRead += rest
-                defer { text.removeAll(); textStart = 0 }
+                defer { textStart = 0; textEnd = 0 }
                 if skipping > 0 { let total = skipping + rest; skipping = 0; return .oversized(byteCount: total) }
-                return .text(Array(text[textStart...]))
+                return .text(Array(text[textStart..<textEnd]))
             }
         }
     }
@@ -101,47 +102,65 @@ public final class LineReader {
     }
 
     private func findNewline() -> Int? {
-        guard textStart < text.count else { return nil }
+        guard textStart < textEnd else { return nil }
         return text.withUnsafeBufferPointer { buf -> Int? in
             let base = buf.baseAddress! + textStart
-            guard let hit = memchr(base, 0x0A, buf.count - textStart) else { return nil }
+            guard let hit = memchr(base, 0x0A, textEnd - textStart) else { return nil }
             return UnsafeRawPointer(hit) - UnsafeRawPointer(buf.baseAddress!)
         }
     }
 
-    /// Appends more decoded bytes to `text`; false at the end of input.
-    private func produceText() throws -> Bool {
+    /// Moves the unfinished line to the front and makes room for `count` more bytes.
+    private func makeRoom(_ count: Int) {
         if textStart > 0 {
-            text.removeSubrange(0..<textStart)
+            let rest = textEnd - textStart
+            if rest > 0 {
+                text.withUnsafeMutableBufferPointer { buf in
+                    _ = memmove(buf.baseAddress!, buf.baseAddress! + textStart, rest)
+                }
+            }
             textStart = 0
+            textEnd = rest
         }
+        if text.count - textEnd < count {
+            text.append(contentsOf: repeatElement(0, count: max(count, text.count) - (text.count - textEnd)))
+        }
+    }
+
+    /// Appends more decoded bytes to the text buffer; false at the end of input.
+    private func produceText() throws -> Bool {
         if rawStart == rawEnd && !decoderHasOutput {
             if rawEOF { return try finishInput() }
             try fillRaw()
             if rawStart == rawEnd { return try finishInput() }
         }
         guard let dctx else {
-            text.append(contentsOf: raw[rawStart..<rawEnd])
+            let count = rawEnd - rawStart
+            makeRoom(count)
+            text.withUnsafeMutableBufferPointer { out in
+                raw.withUnsafeBufferPointer { src in
+                    _ = memcpy(out.baseAddress! + textEnd, src.baseAddress! + rawStart, count)
+                }
+            }
+            textEnd += count
             rawStart = rawEnd
             return true
         }
         let outSize = ZSTD_DStreamOutSize()
-        let before = text.count
-        text.reserveCapacity(before + outSize)
-        text.append(contentsOf: repeatElement(0, count: outSize))
+        makeRoom(outSize)
         let (consumed, produced, code) = raw.withUnsafeBytes { rawBuf in
             text.withUnsafeMutableBytes { out -> (Int, Int, Int) in
                 var input = ZSTD_inBuffer(src: rawBuf.baseAddress! + rawStart, size: rawEnd - rawStart, pos: 0)
-                var output = ZSTD_outBuffer(dst: out.baseAddress! + before, size: outSize, pos: 0)
+                var output = ZSTD_outBuffer(dst: out.baseAddress! + textEnd, size: outSize, pos: 0)
                 let code = ZSTD_decompressStream(dctx, &output, &input)
                 return (input.pos, output.pos, code)
             }
         }
-        text.removeLast(outSize - produced)
         if ZSTD_isError(code) != 0 {
             throw StoreError.corrupt(path: path, lines: lineNumber, bytes: bytesRead,
                                      message: String(cString: ZSTD_getErrorName(code)))
         }
+        textEnd += produced
         rawStart += consumed
         frameOpen = code != 0
         decoderHasOutput = produced == outSize
