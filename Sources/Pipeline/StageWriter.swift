@@ -29,30 +29,30 @@ public actor StageWriter {
     public func write(cacheKey: String, outcome: StageOutcome) throws {
         switch outcome {
         case .records(let records):
-            var shard = try data ?? open(.data)
-            for (seq, record) in records.enumerated() {
-                shard.items.append(ItemRow(cacheKey: cacheKey, seq: seq, recordID: record.id, rejected: false,
-                                           reason: nil, line: shard.writer.records))
-                try shard.writer.append(line: record.line())
-            }
             if records.isEmpty {
                 throw PipelineError.stage(name: stage, message: "an item produced no record and no rejection")
             }
-            data = shard
-            if full(shard) { try close(.data) }
+            if data == nil { data = try open(.data) }
+            for (seq, record) in records.enumerated() {
+                let line = data!.writer.records
+                try data!.writer.append(line: record.line())
+                data!.items.append(ItemRow(cacheKey: cacheKey, seq: seq, recordID: record.id, rejected: false,
+                                           reason: nil, line: line))
+            }
+            if full(data!) { try close(.data) }
         case .rejected(let id, let rejection):
-            var shard = try rejects ?? open(.reject)
+            if rejects == nil { rejects = try open(.reject) }
             var fields = rejection.extra
             fields["kind"] = "reject"
             fields["stage"] = .string(stage)
             fields["reason"] = .string(rejection.reason)
             fields["detail"] = .string(rejection.detail)
             let record = Record(id: id, fields: fields)
-            shard.items.append(ItemRow(cacheKey: cacheKey, seq: 0, recordID: id, rejected: true,
-                                       reason: rejection.reason, line: shard.writer.records))
-            try shard.writer.append(line: record.line())
-            rejects = shard
-            if full(shard) { try close(.reject) }
+            let line = rejects!.writer.records
+            try rejects!.writer.append(line: record.line())
+            rejects!.items.append(ItemRow(cacheKey: cacheKey, seq: 0, recordID: id, rejected: true,
+                                          reason: rejection.reason, line: line))
+            if full(rejects!) { try close(.reject) }
         }
     }
 

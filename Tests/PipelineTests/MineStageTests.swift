@@ -17,21 +17,14 @@ import Testing
         let file = folder.file("pipeline.yaml")
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
         let config = try PipelineConfig.load(file: file)
-        let (source, transforms) = try StageRegistry.makeStages(for: config)
+        var (source, transforms) = try StageRegistry.makeStages(for: config)
         let out = folder.file(name)
         let manifest = try Manifest(directory: out)
         let cancellation = Cancellation()
+        if let cancelAfter { source = CancellingSource(inner: source, after: cancelAfter) }
         let runner = PipelineRunner(config: config, source: source, transforms: transforms, manifest: manifest,
                                     directory: out, logger: Logger(label: "test"), cancellation: cancellation)
-        var watcher: Task<Void, Never>?
-        if let cancelAfter {
-            watcher = Task {
-                while runner.progress[0].snapshot.done < cancelAfter && !Task.isCancelled { await Task.yield() }
-                cancellation.cancel("test")
-            }
-        }
         let summary = try await runner.run(runID: "run-\(UUID().uuidString.prefix(6))")
-        watcher?.cancel()
         return Outcome(records: try readShards(manifest, .data), rejects: try readShards(manifest, .reject), summary: summary)
     }
 
@@ -122,5 +115,26 @@ import Testing
         let again = try await Self.build(yaml, in: folder)
         #expect(again.summary.stages[0].processed == 0)
         #expect(again.records.count == reference.records.count)
+    }
+}
+
+/// Raises the build's cancellation (as SIGINT would) after a number of items, mid-run.
+struct CancellingSource: SourceStage {
+    let inner: SourceStage
+    let after: Int
+    var name: String { inner.name }
+    var kind: String { inner.kind }
+    var configHash: String { inner.configHash }
+
+    func estimatedItems(context: StageContext) throws -> Int? { try inner.estimatedItems(context: context) }
+
+    func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+                 emit: (SourceItem) async throws -> Void) async throws {
+        var count = 0
+        try await inner.produce(context: context, finished: finished) { item in
+            try await emit(item)
+            count += 1
+            if count == after { context.cancellation.cancel("test") }
+        }
     }
 }

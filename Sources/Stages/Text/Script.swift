@@ -14,6 +14,8 @@ public enum Script: Sendable {
             return .hangul
         case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F, 0x1E00...0x1EFF:
             return v == 0xD7 || v == 0xF7 ? .nonLetter : .latin
+        case 0..<0x80:
+            return .nonLetter
         default:
             return scalar.properties.isAlphabetic ? .other : .nonLetter
         }
@@ -52,6 +54,10 @@ public enum LanguageDetector {
 
 /// Text length as LongWriter counts it: each CJK character counts one, plus each word of other scripts.
 public enum LengthCounter {
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? (0x30...0x39).contains(scalar.value) : scalar.properties.numericType != nil
+    }
+
     public static func count(_ text: String) -> Int {
         var total = 0
         var inWord = false
@@ -60,7 +66,7 @@ public enum LengthCounter {
             if script.isCJK {
                 total += 1
                 inWord = false
-            } else if script != .nonLetter || scalar.properties.numericType != nil || (inWord && (scalar == "'" || scalar == "’" || scalar == "-")) {
+            } else if script != .nonLetter || Self.isDigit(scalar) || (inWord && (scalar == "'" || scalar == "’" || scalar == "-")) {
                 if !inWord { total += 1; inWord = true }
             } else {
                 inWord = false

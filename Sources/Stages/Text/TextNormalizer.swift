@@ -19,7 +19,10 @@ public enum TextNormalizer {
                 continue
             }
             previousWasCR = false
-            if scalar.properties.isWhitespace || scalar == "\u{200B}" || scalar == "\u{FEFF}" {
+            let isSpace = scalar.value < 0x80
+                ? scalar == " " || scalar == "\t" || scalar.value == 0x0B || scalar.value == 0x0C
+                : scalar.properties.isWhitespace || scalar == "\u{200B}" || scalar == "\u{FEFF}"
+            if isSpace {
                 pendingSpace = true
                 continue
             }
