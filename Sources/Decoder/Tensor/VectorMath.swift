@@ -1,0 +1,74 @@
+import Foundation
+
+/// The element-wise steps of a transformer forward pass on `Float` vectors, one function
+/// per step (llama2.c style), with SIMD where it is easy.
+enum VectorMath {
+    /// Σ a_i b_i over `count` elements.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var sum = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+            sum = sum.addingProduct(va, vb)
+            i += 16
+        }
+        var total = sum.sum()
+        while i < count {
+            total += a[i] * b[i]
+            i += 1
+        }
+        return total
+    }
+
+    /// `output = x / rms(x) * weight`, rms(x) = sqrt(mean(x²) + epsilon) (RMSNorm).
+    static func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, epsilon: Float, count: Int,
+                        into output: UnsafeMutablePointer<Float>) {
+        let meanSquare = dot(x, x, count: count) / Float(count)
+        let scale = 1 / (meanSquare + epsilon).squareRoot()
+        for i in 0 ..< count { output[i] = x[i] * scale * weight[i] }
+    }
+
+    /// In-place softmax over `count` elements.
+    static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var maximum = -Float.infinity
+        for i in 0 ..< count { maximum = max(maximum, x[i]) }
+        var sum: Float = 0
+        for i in 0 ..< count {
+            x[i] = expf(x[i] - maximum)
+            sum += x[i]
+        }
+        let scale = 1 / sum
+        for i in 0 ..< count { x[i] *= scale }
+    }
+
+    /// `gate = silu(gate) * up` where silu(g) = g / (1 + e^(−g)) (the SwiGLU activation).
+    static func swiGLU(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+        for i in 0 ..< count {
+            let g = gate[i]
+            gate[i] = g / (1 + expf(-g)) * up[i]
+        }
+    }
+
+    /// `y += x` over `count` elements.
+    static func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0 ..< count { y[i] += x[i] }
+    }
+
+    /// `y += a · x` over `count` elements.
+    @inline(__always)
+    static func addScaled(_ x: UnsafePointer<Float>, _ a: Float, to y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            let vx = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            let vy = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: vy.addingProduct(a, vx), as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            y[i] += a * x[i]
+            i += 1
+        }
+    }
+}
