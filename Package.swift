@@ -20,7 +20,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .target(name: "Decoder", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
-        .target(name: "Generation", dependencies: ["Decoder", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Generation", dependencies: [
+            "Decoder", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .target(name: "Store", dependencies: ["CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "DecoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages"]),
         .testTarget(name: "CLITests", dependencies: ["Store"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,13 +7,17 @@ public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
     public var maxTokens: Int
     public var stop: [String]
     public var seed: UInt64
+    /// Structure the output must have (JSON Schema or regex), enforced while decoding.
+    public var responseFormat: OutputFormat
 
-    public init(temperature: Double = 0.7, topP: Double = 0.95, maxTokens: Int = 1024, stop: [String] = [], seed: UInt64 = 0) {
+    public init(temperature: Double = 0.7, topP: Double = 0.95, maxTokens: Int = 1024, stop: [String] = [], seed: UInt64 = 0,
+                responseFormat: OutputFormat = .text) {
         self.temperature = temperature
         self.topP = topP
         self.maxTokens = maxTokens
         self.stop = stop
         self.seed = seed
+        self.responseFormat = responseFormat
     }
 }
 
@@ -36,14 +40,20 @@ public struct GenerationOutput: Sendable, Equatable, Codable {
     /// Seconds from request to answer.
     public var seconds: Double
     public var error: String?
+    /// Attempts beyond the first that this answer took.
+    public var retries: Int
+    /// Answered from the request cache, with no model call.
+    public var cached: Bool = false
 
-    public init(text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, seconds: Double, error: String? = nil) {
+    public init(text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, seconds: Double,
+                error: String? = nil, retries: Int = 0) {
         self.text = text
         self.finishReason = finishReason
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.seconds = seconds
         self.error = error
+        self.retries = retries
     }
 }
 

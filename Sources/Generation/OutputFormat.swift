@@ -1,0 +1,27 @@
+/// The structure a generation must follow.
+public enum OutputFormat: Sendable, Equatable, Hashable, Codable {
+    /// Free text.
+    case text
+    /// The whole output matches this regular expression.
+    case regex(String)
+    /// The output is JSON valid against this schema (given as JSON text), named for servers that want a name.
+    case jsonSchema(name: String, schema: String)
+
+    /// The `response_format` body sent to OpenAI-compatible servers.
+    var wireBody: OpenAIWire.ResponseFormatBody? {
+        switch self {
+        case .text:
+            return nil
+        case .jsonSchema(let name, let schema):
+            return .init(type: "json_schema", json_schema: .init(name: name, schema: RawJSON(text: schema), strict: true))
+        case .regex:
+            return nil
+        }
+    }
+
+    /// A regex is sent as vLLM's `guided_regex` extension field.
+    var guidedRegex: String? {
+        if case .regex(let pattern) = self { return pattern }
+        return nil
+    }
+}

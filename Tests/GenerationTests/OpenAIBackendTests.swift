@@ -1,0 +1,114 @@
+import Decoder
+import Foundation
+import Testing
+@testable import Generation
+
+@Suite struct OpenAIBackendTests {
+    func backend(_ server: FaultServer, timeout: Double = 10, retries: Int = 2, key: String? = nil) throws -> OpenAIBackend {
+        var config = OpenAIBackendConfig(baseURL: server.baseURL, model: "m", apiKeyEnvironmentVariable: key == nil ? nil : "TEST_KEY")
+        config.maxRetries = retries
+        config.backoffBase = 0.01
+        config.timeout = timeout
+        return try OpenAIBackend(config: config, environment: key.map { ["TEST_KEY": $0] } ?? [:])
+    }
+
+    func ask(_ backend: OpenAIBackend, _ scenario: String) async throws -> GenerationOutput {
+        try await backend.generate([ChatMessage(role: "user", content: scenario)], parameters: GenerationParameters(maxTokens: 16))
+    }
+
+    @Test func honoursRetryAfterOn429() async throws {
+        let server = try FaultServer()
+        let output = try await ask(try backend(server), "429-then-ok")
+        #expect(output.finishReason == .stop && output.text == "answer to 429-then-ok")
+        #expect(output.retries == 1)
+        let times = server.attemptTimes("429-then-ok")
+        #expect(times.count == 2)
+        #expect(times[1].timeIntervalSince(times[0]) >= 0.9, "waited for Retry-After: 1")
+    }
+
+    @Test func retriesServerErrorsThenReportsAnError() async throws {
+        let server = try FaultServer()
+        let output = try await ask(try backend(server, retries: 3), "500-always")
+        #expect(output.finishReason == .error)
+        #expect(output.error?.contains("HTTP 500") == true)
+        #expect(server.attemptTimes("500-always").count == 4)
+    }
+
+    @Test func timeoutDroppedConnectionAndMalformedJSONAreRetried() async throws {
+        let server = try FaultServer()
+        let client = try backend(server, timeout: 1)
+        let slow = try await ask(client, "slow")
+        #expect(slow.finishReason == .stop && slow.retries == 1)
+        let dropped = try await ask(client, "drop-then-ok")
+        #expect(dropped.finishReason == .stop && dropped.retries == 1)
+        let malformed = try await ask(client, "malformed-then-ok")
+        #expect(malformed.finishReason == .stop && malformed.retries == 1)
+    }
+
+    @Test func clientErrorsAreNotRetriedAndTruncationIsReported() async throws {
+        let server = try FaultServer()
+        let client = try backend(server)
+        let bad = try await ask(client, "400")
+        #expect(bad.finishReason == .error && server.attemptTimes("400").count == 1)
+        let cut = try await ask(client, "length")
+        #expect(cut.finishReason == .length && cut.text == "cut off mid")
+        #expect(cut.promptTokens == 7 && cut.completionTokens == 3)
+    }
+
+    @Test func oneFailingItemDoesNotStopTheOthers() async throws {
+        let server = try FaultServer()
+        let client = try backend(server, retries: 1)
+        let outputs = try await withThrowingTaskGroup(of: (String, GenerationOutput).self) { group in
+            for scenario in ["a", "b", "500-always", "c", "d"] {
+                group.addTask { (scenario, try await self.ask(client, scenario)) }
+            }
+            var all: [String: GenerationOutput] = [:]
+            for try await (scenario, output) in group { all[scenario] = output }
+            return all
+        }
+        #expect(outputs["500-always"]?.finishReason == .error)
+        for scenario in ["a", "b", "c", "d"] { #expect(outputs[scenario]?.text == "answer to \(scenario)") }
+    }
+
+    @Test func apiKeyIsSentButNeverShownInErrors() async throws {
+        let server = try FaultServer()
+        let client = try backend(server, retries: 0, key: "sk-very-secret")
+        let output = try await ask(client, "500-always")
+        #expect(server.authorizations.contains("Bearer sk-very-secret"))
+        #expect(output.error?.contains("sk-very-secret") == false)
+        #expect(!client.identity.contains("secret"))
+        #expect(throws: GenerationError.self) {
+            _ = try OpenAIBackend(config: OpenAIBackendConfig(baseURL: server.baseURL, model: "m", apiKeyEnvironmentVariable: "UNSET_VAR"), environment: [:])
+        }
+    }
+
+    @Test func requestCacheAvoidsRepeatedCallsAndKeysOnMaxTokens() async throws {
+        let server = try FaultServer()
+        let folder = NSTemporaryDirectory() + "lwdata-cache-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cached = CachingGenerator(inner: try backend(server), cache: try RequestCache(directory: folder))
+        let messages = [ChatMessage(role: "user", content: "length")]
+        let first = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 16))
+        let again = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 16))
+        #expect(!first.cached && again.cached && again.text == first.text)
+        #expect(server.attemptTimes("length").count == 1)
+        _ = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 64))
+        #expect(server.attemptTimes("length").count == 2, "a larger max_tokens is a new request")
+        // Errors are never cached.
+        let failing = CachingGenerator(inner: try backend(server, retries: 0), cache: try RequestCache(directory: folder))
+        _ = try await failing.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
+        _ = try await failing.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
+        #expect(server.attemptTimes("500-always").count == 2)
+    }
+
+    @Test func meterCountsCallsRetriesErrorsAndTokens() async throws {
+        let server = try FaultServer()
+        let meter = UsageMeter()
+        let metered = MeteredGenerator(inner: try backend(server, retries: 1), meter: meter, stage: "plan", backend: "openai")
+        _ = try await metered.generate([ChatMessage(role: "user", content: "429-then-ok")], parameters: GenerationParameters())
+        _ = try await metered.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
+        let counts = meter.drain()[UsageMeter.Key(stage: "plan", backend: "openai")]
+        #expect(counts?.calls == 2 && counts?.retries == 2 && counts?.errors == 1)
+        #expect(counts?.tokensIn == 7 && counts?.tokensOut == 3)
+    }
+}
