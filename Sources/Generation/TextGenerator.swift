@@ -4,17 +4,35 @@ import Decoder
 public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
     public var temperature: Double
     public var topP: Double
+    /// 0: no top-k cut.
+    public var topK: Int
+    /// 0: no min-p cut.
+    public var minP: Double
+    /// 1: none; > 1 discourages tokens already in the prompt or the output.
+    public var repetitionPenalty: Double
+    public var frequencyPenalty: Double
+    public var presencePenalty: Double
     public var maxTokens: Int
+    /// End-of-text and stop strings are suppressed until this many tokens are out.
+    public var minTokens: Int
     public var stop: [String]
     public var seed: UInt64
     /// Structure the output must have (JSON Schema or regex), enforced while decoding.
     public var responseFormat: OutputFormat
 
-    public init(temperature: Double = 0.7, topP: Double = 0.95, maxTokens: Int = 1024, stop: [String] = [], seed: UInt64 = 0,
+    public init(temperature: Double = 0.7, topP: Double = 0.95, topK: Int = 0, minP: Double = 0,
+                repetitionPenalty: Double = 1, frequencyPenalty: Double = 0, presencePenalty: Double = 0,
+                maxTokens: Int = 1024, minTokens: Int = 0, stop: [String] = [], seed: UInt64 = 0,
                 responseFormat: OutputFormat = .text) {
         self.temperature = temperature
         self.topP = topP
+        self.topK = topK
+        self.minP = minP
+        self.repetitionPenalty = repetitionPenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.presencePenalty = presencePenalty
         self.maxTokens = maxTokens
+        self.minTokens = minTokens
         self.stop = stop
         self.seed = seed
         self.responseFormat = responseFormat

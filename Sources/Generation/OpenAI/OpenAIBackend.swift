@@ -134,7 +134,13 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
         OpenAIWire.ChatRequest(model: model, messages: messages.map { .init(role: $0.role, content: $0.content) },
                                temperature: p.temperature, top_p: p.topP, max_tokens: p.maxTokens, max_completion_tokens: nil,
                                stop: p.stop.isEmpty ? nil : .many(p.stop), seed: p.seed, stream: false,
-                               response_format: p.responseFormat.wireBody, guided_regex: p.responseFormat.guidedRegex)
+                               response_format: p.responseFormat.wireBody,
+                               frequency_penalty: p.frequencyPenalty == 0 ? nil : p.frequencyPenalty,
+                               presence_penalty: p.presencePenalty == 0 ? nil : p.presencePenalty,
+                               top_k: p.topK > 0 ? p.topK : nil, min_p: p.minP > 0 ? p.minP : nil,
+                               repetition_penalty: p.repetitionPenalty == 1 ? nil : p.repetitionPenalty,
+                               min_tokens: p.minTokens > 0 ? p.minTokens : nil,
+                               guided_regex: p.responseFormat.guidedRegex)
     }
 
     static func describe(_ error: URLError) -> String {

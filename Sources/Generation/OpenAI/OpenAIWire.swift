@@ -46,10 +46,17 @@ public enum OpenAIWire {
         public var seed: UInt64?
         public var stream: Bool?
         public var response_format: ResponseFormatBody?
+        public var frequency_penalty: Double?
+        public var presence_penalty: Double?
+        /// vLLM/SGLang extensions (ignored by servers that do not know them).
+        public var top_k: Int?
+        public var min_p: Double?
+        public var repetition_penalty: Double?
+        public var min_tokens: Int?
         /// vLLM's extension for regex-constrained output.
         public var guided_regex: String?
 
-        public init(model: String? = nil, messages: [Message], temperature: Double? = nil, top_p: Double? = nil, max_tokens: Int? = nil, max_completion_tokens: Int? = nil, stop: StopField? = nil, seed: UInt64? = nil, stream: Bool? = nil, response_format: ResponseFormatBody? = nil, guided_regex: String? = nil) {
+        public init(model: String? = nil, messages: [Message], temperature: Double? = nil, top_p: Double? = nil, max_tokens: Int? = nil, max_completion_tokens: Int? = nil, stop: StopField? = nil, seed: UInt64? = nil, stream: Bool? = nil, response_format: ResponseFormatBody? = nil, frequency_penalty: Double? = nil, presence_penalty: Double? = nil, top_k: Int? = nil, min_p: Double? = nil, repetition_penalty: Double? = nil, min_tokens: Int? = nil, guided_regex: String? = nil) {
             self.model = model
             self.messages = messages
             self.temperature = temperature
@@ -60,6 +67,12 @@ public enum OpenAIWire {
             self.seed = seed
             self.stream = stream
             self.response_format = response_format
+            self.frequency_penalty = frequency_penalty
+            self.presence_penalty = presence_penalty
+            self.top_k = top_k
+            self.min_p = min_p
+            self.repetition_penalty = repetition_penalty
+            self.min_tokens = min_tokens
             self.guided_regex = guided_regex
         }
     }
