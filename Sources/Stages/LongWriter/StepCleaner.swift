@@ -1,0 +1,111 @@
+import Foundation
+
+/// Cleans one written step: drops plan-style headings, talk about the task, and text repeated
+/// from earlier; finds repetition loops; trims a cut-off tail to the last full sentence.
+public enum StepCleaner {
+    public struct Result: Sendable, Equatable {
+        public var text: String
+        /// The step fell into a repetition loop (the text was cut where it started).
+        public var looped: Bool
+    }
+
+    private static let headingPatterns = [
+        #"^\s*(#+\s*)?(\*\*)?\s*(paragraph|section|part|step)\s*\d+\s*[:：.\-–—]?.*$"#,
+        #"^\s*(#+\s*)?(\*\*)?\s*(main point|word count)\s*[:：].*$"#,
+        #"^\s*(#+\s*)?(段落|第\s*\d+\s*段).*[:：].*$"#,
+    ]
+    private static let metaPatterns = [
+        #"^\s*(sure|certainly|of course|okay|ok)[,!.].*$"#,
+        #"^.*\b(here is|here's|below is) (the |a )?(paragraph|section|text|content|continuation|next part)\b.*$"#,
+        #"^.*\b(i hope (this|that) helps|let me know if|as an ai\b|as a language model|in this paragraph,? i will)\b.*$"#,
+        #"^.*(好的|以下是|希望对你有帮助).*$"#,
+    ]
+    private static let compiled: [NSRegularExpression] = (headingPatterns + metaPatterns).map {
+        try! NSRegularExpression(pattern: $0, options: [.caseInsensitive, .anchorsMatchLines])
+    }
+    private static let failureMarkers = ["error:", "exception", "failed to generate", "<|im_end|>", "<|im_start|>", "<|endoftext|>"]
+
+    /// Cleans `text`, written after `previous` (the text so far).
+    public static func clean(_ text: String, previous: String) -> Result {
+        var lines: [String] = []
+        for line in text.components(separatedBy: "\n") {
+            let range = NSRange(line.startIndex..., in: line)
+            if compiled.contains(where: { $0.firstMatch(in: line, range: range) != nil }) { continue }
+            if failureMarkers.contains(where: { line.lowercased().contains($0) }) { continue }
+            lines.append(line)
+        }
+        var cleaned = TextNormalizer.normalize(lines.joined(separator: "\n"))
+        cleaned = dropRepeatedSentences(cleaned, previous: previous)
+        let (cut, looped) = cutLoop(cleaned)
+        return Result(text: trimToSentence(cut), looped: looped)
+    }
+
+    /// Removes sentences that already appear in the text so far.
+    static func dropRepeatedSentences(_ text: String, previous: String) -> String {
+        guard !previous.isEmpty else { return text }
+        let seen = Set(sentences(previous).map { $0.lowercased() }.filter { $0.count > 30 })
+        var out = ""
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: { ".!?。！？\n".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
+            let sentence = rest[..<end]
+            if !seen.contains(sentence.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) { out += sentence }
+            rest = rest[end...]
+        }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func sentences(_ text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        for ch in text {
+            current.append(ch)
+            if ".!?。！？\n".contains(ch) {
+                let s = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !s.isEmpty { result.append(s) }
+                current = ""
+            }
+        }
+        let s = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !s.isEmpty { result.append(s) }
+        return result
+    }
+
+    /// Cuts the text where a 10-word sequence (13 characters for CJK) starts repeating for the third time.
+    static func cutLoop(_ text: String) -> (String, Bool) {
+        let isCJK = ["zh", "ja", "ko"].contains(LanguageDetector.detect(text))
+        let units: [(Substring, String.Index)]
+        if isCJK {
+            units = text.indices.map { (text[$0...$0], $0) }
+        } else {
+            var words: [(Substring, String.Index)] = []
+            var start: String.Index?
+            for i in text.indices {
+                if text[i].isWhitespace {
+                    if let s = start { words.append((text[s..<i], s)); start = nil }
+                } else if start == nil { start = i }
+            }
+            if let s = start { words.append((text[s...], s)) }
+            units = words
+        }
+        let n = isCJK ? 13 : 10
+        guard units.count >= n * 3 else { return (text, false) }
+        var counts: [String: Int] = [:]
+        for i in 0...(units.count - n) {
+            let gram = units[i..<i + n].map { String($0.0).lowercased() }.joined(separator: " ")
+            counts[gram, default: 0] += 1
+            if counts[gram]! >= 3 {
+                return (String(text[..<units[i].1]).trimmingCharacters(in: .whitespacesAndNewlines), true)
+            }
+        }
+        return (text, false)
+    }
+
+    /// Drops an unfinished last sentence (when there is a finished one before it).
+    static func trimToSentence(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = trimmed.last, !".!?。！？\"'”’)】」".contains(last) else { return trimmed }
+        guard let end = trimmed.lastIndex(where: { ".!?。！？".contains($0) }) else { return trimmed }
+        return String(trimmed[...end])
+    }
+}

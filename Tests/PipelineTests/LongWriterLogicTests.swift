@@ -1,0 +1,131 @@
+import Testing
+@testable import Stages
+
+@Suite struct ExplicitLengthTests {
+    @Test func englishForms() {
+        #expect(ExplicitLength.find(in: "Write a 5,000-word report on tea") == 5000)
+        #expect(ExplicitLength.find(in: "write a 3000-word essay on the French Revolution") == 3000)
+        #expect(ExplicitLength.find(in: "in about 5,000 words, explain") == 5000)
+        #expect(ExplicitLength.find(in: "at least 10,000 words please") == 10000)
+        #expect(ExplicitLength.find(in: "between 4,000 and 6,000 words") == 5000)
+        #expect(ExplicitLength.find(in: "a 4000-6000 words guide") == 5000)
+        #expect(ExplicitLength.find(in: "no more than 2500 words") == 2250)
+        #expect(ExplicitLength.find(in: "a 5k words story") == 5000)
+        #expect(ExplicitLength.find(in: "a 20 page research paper") == 10000)
+        #expect(ExplicitLength.find(in: "Summarize in 50 words") == 50)
+        #expect(ExplicitLength.find(in: "What is the capital of Peru?") == nil)
+        #expect(ExplicitLength.find(in: "List 3 reasons in 2023") == nil)
+    }
+
+    @Test func cjkForms() {
+        #expect(ExplicitLength.find(in: "写一篇5000字的报告") == 5000)
+        #expect(ExplicitLength.find(in: "不少于8000字") == 8000)
+        #expect(ExplicitLength.find(in: "写一篇关于黄山的游记，2000字左右。") == 2000)
+        #expect(ExplicitLength.find(in: "不超过3000字") == 2700)
+        #expect(ExplicitLength.find(in: "一万字的小说") == 10000)
+        #expect(ExplicitLength.find(in: "三千字") == 3000)
+        #expect(ExplicitLength.find(in: "東京について約3000字で書いてください") == 3000)
+        #expect(ExplicitLength.find(in: "3000자 분량의 보고서") == 3000)
+        #expect(ExplicitLength.cjkNumber("两千五百") == 2500)
+    }
+}
+
+@Suite struct LengthPredictionTests {
+    @Test func heuristicBuckets() {
+        #expect(LengthHeuristic.predict("What is the capital of Peru?") == .under2000)
+        #expect(LengthHeuristic.predict("translate 'good morning' into French") == .under2000)
+        #expect(LengthHeuristic.predict("Write a report on coffee exports") == .words2000)
+        #expect(LengthHeuristic.predict("Write a comprehensive guide to composting") == .words4000)
+        #expect(LengthHeuristic.predict("Write a detailed and comprehensive business plan") == .words8000)
+        #expect(LengthHeuristic.predict("Write a novel about a lighthouse keeper") == .words8000)
+        #expect(LengthHeuristic.predict("Write a complete textbook on statistics") == .words16000)
+        #expect(LengthHeuristic.predict("写一篇详细的报告") == .words4000)
+    }
+
+    @Test func parsesDriftedAnswers() {
+        #expect(LengthAnswerParser.parseYesNo("### Yes") == true)
+        #expect(LengthAnswerParser.parseYesNo("**No**, a short answer suffices.") == false)
+        #expect(LengthAnswerParser.parseYesNo("Answer: yes.") == true)
+        #expect(LengthAnswerParser.parseYesNo(#"{"needs_long_answer": false}"#) == false)
+        #expect(LengthAnswerParser.parseYesNo("I think maybe") == nil)
+        #expect(LengthAnswerParser.parseBucket(#"Category: "4000 words""#) == .words4000)
+        #expect(LengthAnswerParser.parseBucket("### 8,000") == .words8000)
+        #expect(LengthAnswerParser.parseBucket("less than 2000 words") == .under2000)
+        #expect(LengthAnswerParser.parseBucket("16k") == .words16000)
+        #expect(LengthAnswerParser.parseBucket(#"{"category": "2000"}"#) == .words2000)
+        #expect(LengthAnswerParser.parseBucket("a lot") == nil)
+    }
+
+    @Test func lengthScoreMatchesLongBenchWrite() {
+        #expect(LengthScore.score(required: 1000, produced: 1000) == 100)
+        #expect(abs(LengthScore.score(required: 1000, produced: 1300) - 90) < 1e-9)
+        #expect(abs(LengthScore.score(required: 1000, produced: 800) - 87.5) < 1e-9)
+        #expect(LengthScore.score(required: 1000, produced: 4000) == 0)
+        #expect(LengthScore.score(required: 1000, produced: 333) == 0)
+        #expect(LengthScore.score(required: 1000, produced: 0) == 0)
+    }
+}
+
+@Suite struct PlanTests {
+    @Test func parsesDriftedPlanLines() {
+        let text = """
+            Here is the plan:
+            Paragraph 1 - Main Point: Introduce Hong Kong and its history - Word Count: 400 words
+            **Paragraph 2** - **Main Point**: Getting around by MTR and ferry - **Word Count**: 500 words
+            Paragraph 3: Main point: Food and dim sum. Word count: 600
+            - Paragraph 4 – Main Point: Day trips to Lantau | Word Count: 1,000 words
+            段落5 - 要点：购物与夜市 - 字数：300字
+            Nothing useful here.
+            """
+        let steps = PlanParser.parse(text)
+        #expect(steps.map(\.wordCount) == [400, 500, 600, 1000, 300])
+        #expect(steps[1].mainPoint == "Getting around by MTR and ferry")
+        #expect(steps[4].mainPoint == "购物与夜市")
+    }
+
+    @Test func parsesJSONPlans() {
+        let steps = PlanParser.parse(#"{"paragraphs":[{"main_point":"Intro","word_count":300},{"main_point":"Body","word_count":700}]}"#)
+        #expect(steps == [PlanStep(mainPoint: "Intro", wordCount: 300), PlanStep(mainPoint: "Body", wordCount: 700)])
+    }
+
+    @Test func validatesAndRepairs() {
+        let validator = PlanValidator()
+        let good = [PlanStep(mainPoint: "a", wordCount: 500), PlanStep(mainPoint: "b", wordCount: 500)]
+        #expect(validator.problems(good, required: 1000).isEmpty)
+        #expect(!validator.problems(good, required: 2000).isEmpty)
+        for required in [1000, 2000, 3000, 5000, 8000, 16000, 20000] {
+            for plan in [good, [PlanStep(mainPoint: "only", wordCount: 50)], (1...60).map { PlanStep(mainPoint: "p\($0)", wordCount: 900) }] {
+                let repaired = validator.repair(plan, required: required)
+                #expect(repaired != nil, "required \(required)")
+                if let repaired { #expect(validator.problems(repaired, required: required).isEmpty, "required \(required): \(validator.problems(repaired, required: required))") }
+            }
+        }
+        #expect(validator.repair([], required: 2000) == nil)
+    }
+}
+
+@Suite struct StepCleanerTests {
+    @Test func removesHeadingsMetaTalkAndRepeats() {
+        let previous = "Hong Kong is a vibrant city with a long and fascinating history of trade."
+        let written = """
+            Paragraph 2 - Main Point: Transport - Word Count: 500 words
+            Sure, here is the next paragraph.
+            Hong Kong is a vibrant city with a long and fascinating history of trade. The MTR connects every district quickly.
+            Word Count: 500 words
+            Ferries cross the harbour every few minutes
+            """
+        let result = StepCleaner.clean(written, previous: previous)
+        #expect(result.text == "The MTR connects every district quickly.")
+        #expect(!result.looped)
+    }
+
+    @Test func cutsRepetitionLoops() {
+        let loop = "The harbour is beautiful at night and the lights shine on the water. " + String(repeating: "We went to the market and bought some fruit and then we went home again. ", count: 5)
+        let result = StepCleaner.clean(loop, previous: "")
+        #expect(result.looped)
+        #expect(result.text.components(separatedBy: "We went to the market").count - 1 <= 2)
+        let fine = StepCleaner.clean("One sentence here. Another different sentence there.", previous: "")
+        #expect(!fine.looped)
+    }
+}
+
