@@ -33,10 +33,11 @@ public struct PipelineConfig: Sendable {
     public var description: String?
     public var inputs: [InputSpec]
     public var output: OutputSettings
+    public var model: ModelSettings
     public var stages: [StageConfig]
     public var document: ConfigDocument
 
-    public static let topLevelKeys = ["name", "description", "inputs", "output", "stages"]
+    public static let topLevelKeys = ["name", "description", "inputs", "output", "model", "stages"]
     public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes"]
     public static let stageKeys = ["name", "kind", "concurrency", "params"]
 
@@ -76,6 +77,7 @@ public struct PipelineConfig: Sendable {
             output.shardMaxBytes = try o.int("shard_max_bytes", range: 1024...(1 << 40)) ?? output.shardMaxBytes
         }
         self.output = output
+        model = try top.child("model", allowed: ModelSettings.keys).map(ModelSettings.init) ?? ModelSettings()
 
         guard let stageList = try top.array("stages"), !stageList.isEmpty else {
             throw document.error("stages", "a pipeline needs at least one stage")

@@ -10,6 +10,8 @@ public struct BuildSummary: Sendable {
     public var elapsed: TimeInterval
     /// Why the build stopped early (a signal), nil when it ran to the end.
     public var interruption: String?
+    /// Model calls and tokens of this run, per stage and backend.
+    public var usage: [UsageRow]
 }
 
 /// Runs a pipeline: the source stage and each transform stage run concurrently, joined by
@@ -25,11 +27,13 @@ public final class PipelineRunner: @unchecked Sendable {
     private let cancellation: Cancellation
     public let progress: [StageProgress]
     private let loader: RecordLoader
+    private let model: ModelHandle?
     private let channelCapacity = 64
 
     public init(config: PipelineConfig, source: SourceStage, transforms: [TransformStage], manifest: Manifest,
-                directory: String, logger: Logger, cancellation: Cancellation) {
+                directory: String, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) {
         self.config = config
+        self.model = model
         self.source = source
         self.transforms = transforms
         self.manifest = manifest
@@ -48,9 +52,10 @@ public final class PipelineRunner: @unchecked Sendable {
         let started = Date()
         try OrphanSweeper.sweep(manifest: manifest)
         try manifest.beginRun(id: runID, pipeline: config.name, pipelineHash: pipelineHash)
-        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation)
-        let writers = ([source.name] + transforms.map(\.name)).map {
-            StageWriter(stage: $0, runID: runID, directory: directory, settings: config.output, manifest: manifest)
+        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, model: model)
+        let writers = ([source] + transforms as [StageIdentity]).map {
+            StageWriter(stage: $0.name, dataFolder: $0.outputFolder, runID: runID, directory: directory,
+                        settings: config.output, manifest: manifest)
         }
         let channels = transforms.map { _ in BoundedChannel<Record>(capacity: channelCapacity) }
         cancellation.onCancel { channels.forEach { $0.cancel() } }
@@ -84,14 +89,30 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         let counts = try saveCounts(runID: runID)
+        let usage = try flushUsage(runID: runID)
         let failed = progress.reduce(0) { $0 + $1.snapshot.failed }
         let interruption = failure == nil ? cancellation.cancelReason : nil
         let status = failure != nil ? "failed" : interruption != nil ? "interrupted" : failed > 0 ? "incomplete" : "succeeded"
         try manifest.finishRun(id: runID, status: status, message: failure.map { "\($0)" } ?? interruption)
         if let failure { throw failure }
         return BuildSummary(runID: runID, stages: counts, failedItems: failed,
-                            elapsed: Date().timeIntervalSince(started), interruption: interruption)
+                            elapsed: Date().timeIntervalSince(started), interruption: interruption, usage: usage)
     }
+
+    private func flushUsage(runID: String) throws -> [UsageRow] {
+        guard let model else { return [] }
+        var rows: [UsageRow] = []
+        for (key, c) in model.meter.drain().sorted(by: { $0.key.stage < $1.key.stage }) {
+            let row = UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
+                               errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut)
+            try manifest.addUsage(runID: runID, row)
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Summary lines contributed by the stages (e.g. words and length scores of the export).
+    public var stageSummaries: [String] { ([source] + transforms as [StageIdentity]).flatMap { $0.summaryLines() } }
 
     private func saveCounts(runID: String) throws -> [StageCounts] {
         let stages: [StageIdentity] = [source] + transforms

@@ -12,12 +12,15 @@ public struct StageContext: Sendable {
     public let pipeline: PipelineConfig
     public let logger: Logger
     public let cancellation: Cancellation
+    /// The model backend, for stages that call one (nil in pipelines without model stages).
+    public let model: ModelHandle?
 
-    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation) {
+    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) {
         self.runID = runID
         self.pipeline = pipeline
         self.logger = logger
         self.cancellation = cancellation
+        self.model = model
     }
 }
 
@@ -27,6 +30,10 @@ public protocol StageIdentity: Sendable {
     var name: String { get }
     var kind: String { get }
     var configHash: String { get }
+    /// Folder of the output folder its record shards go to (`shards`, or `dataset` for export).
+    var outputFolder: String { get }
+    /// Lines for the build summary (e.g. records, words, mean length score).
+    func summaryLines() -> [String]
 }
 
 /// One unit of work of a source stage, in input order.
@@ -56,6 +63,9 @@ public protocol TransformStage: StageIdentity {
 }
 
 extension StageIdentity {
+    public var outputFolder: String { "shards" }
+    public func summaryLines() -> [String] { [] }
+
     /// Cache key of an item: hash of stage name, stage config hash and input id.
     public func cacheKey(inputID: String) -> String {
         ContentHash.of(name, configHash, inputID)

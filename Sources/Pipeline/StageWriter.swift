@@ -4,6 +4,7 @@ import Store
 /// with the items it completes, in the manifest. An item's outputs never straddle two shards.
 public actor StageWriter {
     private let stage: String
+    private let dataFolder: String
     private let runID: String
     private let directory: String
     private let settings: OutputSettings
@@ -17,8 +18,9 @@ public actor StageWriter {
         var items: [ItemRow] = []
     }
 
-    public init(stage: String, runID: String, directory: String, settings: OutputSettings, manifest: Manifest) {
+    public init(stage: String, dataFolder: String = "shards", runID: String, directory: String, settings: OutputSettings, manifest: Manifest) {
         self.stage = stage
+        self.dataFolder = dataFolder
         self.runID = runID
         self.directory = directory
         self.settings = settings
@@ -75,7 +77,7 @@ public actor StageWriter {
     }
 
     private func open(_ role: ShardRole) throws -> OpenShard {
-        let folder = role == .data ? "shards" : "rejects"
+        let folder = role == .data ? dataFolder : "rejects"
         let name = "\(runID)-\(String(format: "%05d", sequence)).jsonl.zst"
         sequence += 1
         let path = "\(directory)/\(folder)/\(stage)/\(name)"

@@ -3,10 +3,11 @@ import Pipeline
 /// Builds the stages a pipeline file names, checking each stage's parameters.
 public enum StageRegistry {
     /// The stage kinds this build knows.
-    public static let kinds = ["mine"]
+    public static let kinds = ["mine", "predict-length", "plan", "write", "export"]
 
     /// The source stage and the transform stages of a pipeline, in order.
-    public static func makeStages(for config: PipelineConfig) throws -> (SourceStage, [TransformStage]) {
+    /// `modelIdentity` names the backend and model (part of every model stage's cache key).
+    public static func makeStages(for config: PipelineConfig, modelIdentity: String = "none") throws -> (SourceStage, [TransformStage]) {
         var source: SourceStage?
         var transforms: [TransformStage] = []
         for (i, stage) in config.stages.enumerated() {
@@ -15,6 +16,14 @@ public enum StageRegistry {
             case "mine":
                 guard i == 0 else { throw config.document.error(path + ".kind", "mine reads the pipeline inputs and must be the first stage") }
                 source = MineStage(name: stage.name, settings: try MineSettings(stage.params))
+            case "predict-length":
+                transforms.append(try PredictLengthStage(stage, pipeline: config, modelIdentity: modelIdentity))
+            case "plan":
+                transforms.append(try PlanStage(stage, pipeline: config, modelIdentity: modelIdentity))
+            case "write":
+                transforms.append(try WriteStage(stage, pipeline: config, modelIdentity: modelIdentity))
+            case "export":
+                transforms.append(try ExportStage(stage))
             default:
                 throw config.document.error(path + ".kind", "unknown stage kind '\(stage.kind)' (known: \(kinds.joined(separator: ", ")))")
             }
@@ -22,5 +31,10 @@ public enum StageRegistry {
         guard let source else { throw config.document.error("stages[0]", "the first stage must read the inputs (kind: mine)") }
         if config.inputs.isEmpty { throw config.document.error("inputs", "the pipeline has no inputs") }
         return (source, transforms)
+    }
+
+    /// Whether any stage of the pipeline calls a model.
+    public static func needsModel(_ config: PipelineConfig) -> Bool {
+        config.stages.contains { ["predict-length", "plan", "write"].contains($0.kind) }
     }
 }

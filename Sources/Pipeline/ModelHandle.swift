@@ -1,0 +1,44 @@
+import Generation
+
+/// What the model stages of a build share: one generator (and so one batching engine), its
+/// identity for cache keys, its context size, token counting and usage accounting.
+public struct ModelHandle: Sendable {
+    /// Backend and model identity (e.g. `builtin:SmolLM2-135M-Instruct.Q4_1.gguf#<sha256>`).
+    public let identity: String
+    /// `builtin` or `openai`, for accounting.
+    public let backendName: String
+    public let generator: TextGenerator
+    /// Longest prompt plus answer, in tokens.
+    public let contextTokens: Int
+    /// Tokens of a text (exact for the built-in decoder, an estimate otherwise).
+    public let countTokens: @Sendable (String) -> Int
+    /// Whether the backend enforces `responseFormat` while decoding.
+    public let enforcesFormat: Bool
+    public let meter: UsageMeter
+
+    public init(identity: String, backendName: String, generator: TextGenerator, contextTokens: Int,
+                countTokens: @escaping @Sendable (String) -> Int, enforcesFormat: Bool, meter: UsageMeter) {
+        self.identity = identity
+        self.backendName = backendName
+        self.generator = generator
+        self.contextTokens = contextTokens
+        self.countTokens = countTokens
+        self.enforcesFormat = enforcesFormat
+        self.meter = meter
+    }
+
+    /// The generator as one stage uses it: its calls are counted under the stage's name.
+    public func generator(forStage stage: String) -> TextGenerator {
+        MeteredGenerator(inner: generator, meter: meter, stage: stage, backend: backendName)
+    }
+
+    /// A rough token count for backends whose tokenizer is unknown: ~4 characters a token for
+    /// Latin text, ~1.5 tokens per CJK character.
+    public static func estimateTokens(_ text: String) -> Int {
+        var latin = 0, cjk = 0
+        for scalar in text.unicodeScalars {
+            if (0x3040...0x9FFF).contains(scalar.value) || (0xAC00...0xD7AF).contains(scalar.value) { cjk += 1 } else { latin += 1 }
+        }
+        return latin / 4 + cjk * 3 / 2 + 1
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Pipeline
+
+/// Stage `export`: the training-ready record, `{"messages": [user, assistant], "meta": {…}}`,
+/// written to `dataset/<stage>/`. Meta holds required and produced length (CJK characters plus
+/// words), the LongBench-Write length score S_l, the plan, per-step word counts, model, prompt
+/// hashes, seeds, timings and tokens.
+public final class ExportStage: TransformStage, @unchecked Sendable {
+    public let name: String
+    public let kind = "export"
+    public let concurrency = 1
+    public var configHash: String { ContentHash.of(kind, "v1") }
+    public var outputFolder: String { "dataset" }
+    private let lock = NSLock()
+    private var records = 0, words = 0
+    private var scores: [Double] = []
+
+    public init(_ config: StageConfig) throws {
+        _ = try ModelStageSupport.params(config.params, keys: [])
+        name = config.name
+    }
+
+    public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
+        let query = try ModelStageSupport.string(record, "query", stage: name)
+        let response = try ModelStageSupport.string(record, "response", stage: name)
+        let required = record["length"]?["required_words"]?.int ?? 0
+        let produced = LengthCounter.count(response)
+        let score = LengthScore.score(required: required, produced: produced)
+        lock.withLock {
+            records += 1
+            words += produced
+            scores.append(score)
+        }
+        var meta: [String: JSONValue] = [
+            "required_words": .int(required),
+            "produced_words": .int(produced),
+            "length_score": .double((score * 100).rounded() / 100),
+            "language": record["language"] ?? .null,
+            "plan": record["plan"] ?? .null,
+            "length_prediction": record["length"] ?? .null,
+        ]
+        if let write = record["write_meta"]?.object {
+            meta["step_words"] = .array((write["steps"]?.array ?? []).map { $0["words"] ?? .null })
+            for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "context_cuts"] { meta[key] = write[key] ?? .null }
+            meta["prompt_hashes"] = ["write": write["prompt_hash"] ?? .null]
+        }
+        if let source = record["source"] { meta["source"] = source }
+        return .records([Record(id: record.id, fields: [
+            "messages": [["role": "user", "content": .string(query)], ["role": "assistant", "content": .string(response)]],
+            "meta": .object(meta),
+        ])])
+    }
+
+    public func summaryLines() -> [String] {
+        lock.withLock {
+            guard records > 0 else { return [] }
+            let mean = scores.reduce(0, +) / Double(scores.count)
+            let good = scores.filter { $0 >= 80 }.count
+            return ["\(name): \(records) records written this run, \(words) words, mean S_l \(String(format: "%.1f", mean)), "
+                    + "\(good) of \(records) with S_l ≥ 80"]
+        }
+    }
+}

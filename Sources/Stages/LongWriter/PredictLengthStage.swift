@@ -1,0 +1,101 @@
+import Foundation
+import Generation
+import Pipeline
+
+/// Stage `predict-length`: how long an answer does each query need?
+///
+/// An explicit length in the query ("a 5,000-word report") always wins. Otherwise the model is
+/// asked two questions (more than 2,000 words? then which category), as in LongWriter's
+/// appendix; a deterministic heuristic is the fallback and a cross-check, and the record keeps
+/// both. Queries predicted below `min_words` are dropped with reason `below_min_words`.
+public struct PredictLengthStage: TransformStage {
+    public let name: String
+    public let kind = "predict-length"
+    public let concurrency: Int
+    let step1: PromptTemplate
+    let step2: PromptTemplate
+    let minWords: Int
+    let retries: Int
+    let modelIdentity: String
+    public var configHash: String { ContentHash.of(kind, step1.hash, step2.hash, String(minWords), String(retries), modelIdentity) }
+
+    public static let keys = ["prompt_step1", "prompt_step2", "min_words", "retries"]
+
+    public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
+        let p = try ModelStageSupport.params(config.params, keys: Self.keys)
+        name = config.name
+        concurrency = config.concurrency
+        step1 = try ModelStageSupport.prompt(p, key: "prompt_step1", default: "prompts/predict_length_step1.txt", pipelineDirectory: pipeline.directory)
+        step2 = try ModelStageSupport.prompt(p, key: "prompt_step2", default: "prompts/predict_length_step2.txt", pipelineDirectory: pipeline.directory)
+        minWords = try p.int("min_words", range: 0...1_000_000) ?? 2000
+        retries = try p.int("retries", range: 0...10) ?? 2
+        self.modelIdentity = modelIdentity
+    }
+
+    static let yesNo = OutputFormat.regex("(Yes|No)")
+    static let category = OutputFormat.regex("(less than 2000|2000|4000|8000|16000) words")
+
+    public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
+        let query = try ModelStageSupport.string(record, "query", stage: name)
+        let heuristic = LengthHeuristic.predict(query)
+        var length: [String: JSONValue] = ["heuristic_bucket": .int(heuristic.rawValue)]
+        var raw: [JSONValue] = []
+        let required: Int
+        if let explicit = ExplicitLength.find(in: query) {
+            length["explicit_words"] = .int(explicit)
+            length["source"] = "explicit"
+            required = explicit
+        } else {
+            let model = try ModelStageSupport.model(context, stage: name)
+            let generator = model.generator(forStage: name)
+            var needsLong: Bool?
+            for attempt in 0...retries where needsLong == nil {
+                let answer = try await ask(generator, step1, query, format: Self.yesNo, maxTokens: 8, attempt: attempt, record: record)
+                raw.append(.string(answer))
+                needsLong = LengthAnswerParser.parseYesNo(answer)
+            }
+            guard let needsLong else { return unparseable(record, raw, step: 1) }
+            var bucket = LengthBucket.under2000
+            if needsLong {
+                var parsed: LengthBucket?
+                for attempt in 0...retries where parsed == nil {
+                    let answer = try await ask(generator, step2, query, format: Self.category, maxTokens: 12, attempt: attempt, record: record)
+                    raw.append(.string(answer))
+                    parsed = LengthAnswerParser.parseBucket(answer)
+                }
+                guard let parsed else { return unparseable(record, raw, step: 2) }
+                bucket = parsed
+            }
+            length["model_bucket"] = .int(bucket.rawValue)
+            length["source"] = "model"
+            required = bucket == .under2000 ? 1000 : bucket.rawValue
+        }
+        length["required_words"] = .int(required)
+        length["raw_answers"] = .array(raw)
+        if required < minWords {
+            return .rejected(id: record.id, Rejection(
+                reason: "below_min_words", detail: "predicted \(required) words, below the pipeline's floor of \(minWords)",
+                extra: ["query": .string(query), "length": .object(length), "value": .int(required), "threshold": .int(minWords)]))
+        }
+        var out = record
+        out["kind"] = "length"
+        out["length"] = .object(length)
+        return .records([out])
+    }
+
+    private func ask(_ generator: TextGenerator, _ template: PromptTemplate, _ query: String, format: OutputFormat,
+                     maxTokens: Int, attempt: Int, record: Record) async throws -> String {
+        let messages = try template.render(["query": query])
+        let parameters = GenerationParameters(temperature: attempt == 0 ? 0 : 0.7, topP: 1, maxTokens: maxTokens,
+                                              seed: ModelStageSupport.seed(name, record.id, String(attempt)), responseFormat: format)
+        let output = try await generator.generate(messages, parameters: parameters)
+        if output.finishReason == .error { throw PipelineError.stage(name: name, message: output.error ?? "generation failed") }
+        return output.text
+    }
+
+    private func unparseable(_ record: Record, _ raw: [JSONValue], step: Int) -> StageOutcome {
+        .rejected(id: record.id, Rejection(reason: "unparseable_length_answer",
+                                           detail: "step \(step) answer could not be read after \(retries + 1) attempts",
+                                           extra: ["raw_answers": .array(raw), "query": record["query"] ?? .null]))
+    }
+}
