@@ -1,0 +1,80 @@
+extension LazyDFA {
+    /// Adds to `mask` every token of `vocabulary` whose bytes lead from `state` to a live state,
+    /// walking the vocabulary trie once: a subtree is skipped as soon as its prefix dies.
+    /// - Parameter nodeClasses: the byte class of each trie node (`byteClass` of its byte).
+    mutating func addLiveTokens(from state: Int32, vocabulary: TokenVocabulary, nodeClasses: [UInt8],
+                                to mask: inout TokenMask) throws {
+        var stateAtDepth = [Int32](repeating: Self.dead, count: vocabulary.maxDepth + 1)
+        stateAtDepth[0] = state
+        var node = 0
+        while node < nodeClasses.count {
+            // Walk with the transition table as it is until a transition is missing; make it, go on.
+            node = stateAtDepth.withUnsafeMutableBufferPointer { stack in
+                mask.withUnsafeMutableWords { words in
+                    vocabulary.withTrie { trie in
+                        transitions.withUnsafeBufferPointer { table in
+                            nodeClasses.withUnsafeBufferPointer { classes in
+                                Self.walk(from: node, trie: trie, classes: classes, table: table,
+                                          classCount: classCount, stack: stack, words: words)
+                            }
+                        }
+                    }
+                }
+            }
+            if node < nodeClasses.count {
+                let depth = vocabulary.nodeDepths[node]
+                _ = try makeTransition(from: stateAtDepth[Int(depth) - 1], byteClass: Int(nodeClasses[node]))
+            }
+        }
+    }
+
+    /// Walks the trie from `node` on, and returns where it stopped: the end, or a node whose
+    /// transition is not known yet.
+    private static func walk(from start: Int, trie: TokenVocabulary.Trie, classes: UnsafeBufferPointer<UInt8>,
+                             table: UnsafeBufferPointer<Int32>, classCount: Int,
+                             stack: UnsafeMutableBufferPointer<Int32>, words: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        var node = start
+        let count = classes.count
+        while node < count {
+            let depth = Int(trie.depths[node])
+            let next = table[Int(stack[depth - 1]) * classCount + Int(classes[node])]
+            if next < 0 {
+                if next == unknown { return node }
+                node = Int(trie.subtreeEnds[node])
+                continue
+            }
+            stack[depth] = next
+            var token = Int(trie.tokenStarts[node])
+            let end = Int(trie.tokenStarts[node + 1])
+            while token < end {
+                let id = Int(trie.tokenIDs[token])
+                words[id >> 6] |= 1 << UInt64(id & 63)
+                token += 1
+            }
+            node += 1
+        }
+        return node
+    }
+}
+
+extension TokenVocabulary {
+    /// The trie arrays, for a walk.
+    struct Trie {
+        var depths: UnsafeBufferPointer<UInt8>
+        var subtreeEnds: UnsafeBufferPointer<Int32>
+        var tokenStarts: UnsafeBufferPointer<Int32>
+        var tokenIDs: UnsafeBufferPointer<Int32>
+    }
+
+    func withTrie<Result>(_ body: (Trie) -> Result) -> Result {
+        nodeDepths.withUnsafeBufferPointer { depths in
+            subtreeEnds.withUnsafeBufferPointer { ends in
+                tokenStarts.withUnsafeBufferPointer { starts in
+                    tokenIDs.withUnsafeBufferPointer { ids in
+                        body(Trie(depths: depths, subtreeEnds: ends, tokenStarts: starts, tokenIDs: ids))
+                    }
+                }
+            }
+        }
+    }
+}
