@@ -14,6 +14,19 @@ enum GrammarTestSupport {
         TokenVocabulary(tokenizer: try TokenizerTestSupport.smolLM())
     }
 
+    /// The default plan format compiled for the default model, shared so that its caches warm up
+    /// once for all tests.
+    static func planGrammar() throws -> TokenGrammar { try planGrammarResult.get() }
+
+    private static let planGrammarResult = Result<TokenGrammar, Error> {
+        try TokenGrammar(format: .agentWritePlan(), vocabulary: vocabularyResult.get())
+    }
+
+    /// A byte-level matcher for the default plan format (copy it: matchers are values).
+    static func planMatcher() throws -> Matcher { try planMatcherResult.get() }
+
+    private static let planMatcherResult = Result<Matcher, Error> { try Matcher(.agentWritePlan()) }
+
     /// A byte-level matcher for a format's language.
     struct Matcher {
         private var dfa: LazyDFA
