@@ -20,7 +20,7 @@ public struct BuildSummary: Sendable {
 public final class PipelineRunner: @unchecked Sendable {
     public let config: PipelineConfig
     private let source: SourceStage
-    private let transforms: [TransformStage]
+    private let transforms: [StageIdentity]
     private let manifest: Manifest
     private let directory: String
     private let logger: Logger
@@ -30,7 +30,8 @@ public final class PipelineRunner: @unchecked Sendable {
     private let model: ModelHandle?
     private let channelCapacity = 64
 
-    public init(config: PipelineConfig, source: SourceStage, transforms: [TransformStage], manifest: Manifest,
+    /// `transforms` are `TransformStage`s or `BarrierStage`s, in pipeline order.
+    public init(config: PipelineConfig, source: SourceStage, transforms: [StageIdentity], manifest: Manifest,
                 directory: String, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) {
         self.config = config
         self.model = model
@@ -66,9 +67,15 @@ public final class PipelineRunner: @unchecked Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.runSource(context: context, writer: writers[0], output: channels.first) }
                 for (i, stage) in transforms.enumerated() {
+                    let output = i + 1 < channels.count ? channels[i + 1] : nil
                     group.addTask {
-                        try await self.runTransform(stage, index: i + 1, context: context, writer: writers[i + 1],
-                                                    input: channels[i], output: i + 1 < channels.count ? channels[i + 1] : nil)
+                        if let barrier = stage as? BarrierStage {
+                            try await self.runBarrier(barrier, index: i + 1, context: context, writer: writers[i + 1],
+                                                      input: channels[i], output: output)
+                        } else if let transform = stage as? TransformStage {
+                            try await self.runTransform(transform, index: i + 1, context: context, writer: writers[i + 1],
+                                                        input: channels[i], output: output)
+                        }
                     }
                 }
                 do {
@@ -176,6 +183,31 @@ public final class PipelineRunner: @unchecked Sendable {
             try await group.waitForAll()
         }
         if progress[index - 1].snapshot.finished { p.setTotal(progress[index - 1].snapshot.emitted + progress[index - 1].snapshot.cached) }
+    }
+
+    private func runBarrier(_ stage: BarrierStage, index: Int, context: StageContext, writer: StageWriter,
+                            input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
+        let p = progress[index]
+        defer { output?.finish(); p.markFinished() }
+        while !cancellation.isCancelled, let record = await input.receive() {
+            let key = stage.cacheKey(inputID: record.id)
+            let cached = try manifest.cachedItem(stage: stage.name, cacheKey: key)
+            if cached.isEmpty {
+                try await stage.collect(record, cacheKey: key, context: context)
+                continue
+            }
+            p.add(cached: 1)
+            for kept in try loader.records(of: cached) {
+                try await stage.observeKept(kept)
+                if let output { await output.send(kept) }
+            }
+        }
+        // A cancelled barrier decides nothing: its items stay not done and the next build redoes them.
+        guard !cancellation.isCancelled else { return }
+        for (key, outcome) in try await stage.finish(context: context) {
+            try await writer.write(cacheKey: key, outcome: outcome)
+            try await forward(outcome, progress: p, to: output)
+        }
     }
 
     private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {

@@ -62,6 +62,18 @@ public protocol TransformStage: StageIdentity {
     func process(_ record: Record, context: StageContext) async throws -> StageOutcome
 }
 
+/// A stage that must see all its input before it decides (dedup, clustering). The runner hands
+/// it the records finished by earlier runs first (`observeKept`), then every new record
+/// (`collect`), then asks for the outcome of each new record (`finish`).
+public protocol BarrierStage: StageIdentity {
+    /// A record this stage kept in an earlier run, so new records can be compared with it.
+    func observeKept(_ record: Record) async throws
+    /// A new input record and its cache key.
+    func collect(_ record: Record, cacheKey: String, context: StageContext) async throws
+    /// Called once the input has ended: the outcome of every collected record.
+    func finish(context: StageContext) async throws -> [(cacheKey: String, outcome: StageOutcome)]
+}
+
 extension StageIdentity {
     public var outputFolder: String { "shards" }
     public func summaryLines() -> [String] { [] }

@@ -7,9 +7,9 @@ public enum StageRegistry {
 
     /// The source stage and the transform stages of a pipeline, in order.
     /// `modelIdentity` names the backend and model (part of every model stage's cache key).
-    public static func makeStages(for config: PipelineConfig, modelIdentity: String = "none") throws -> (SourceStage, [TransformStage]) {
+    public static func makeStages(for config: PipelineConfig, modelIdentity: String = "none") throws -> (SourceStage, [StageIdentity]) {
         var source: SourceStage?
-        var transforms: [TransformStage] = []
+        var transforms: [StageIdentity] = []
         for (i, stage) in config.stages.enumerated() {
             let path = "stages[\(i)]"
             switch stage.kind {
