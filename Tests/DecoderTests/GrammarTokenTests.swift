@@ -118,6 +118,15 @@ struct GrammarTokenTests {
         let complete = try #require(try custom.advance(custom.initialState, bytes: Array("ab".utf8)))
         #expect(try custom.allowedTokens(complete).ids == [endOfText])
         #expect(try custom.advance(complete, token: eos) == nil)
+
+        // A text token named as stop token is only an end marker.
+        let a = try #require(tokenizer.id(of: "a"))
+        let stopOnA = try TokenGrammar(format: .regex("a*"), vocabulary: vocabulary, stopTokens: [a])
+        let afterA = try #require(try stopOnA.advance(stopOnA.initialState, bytes: Array("aa".utf8)))
+        #expect(try stopOnA.advance(afterA, token: a) == afterA)
+        let notAccepting = try TokenGrammar(format: .regex("a+"), vocabulary: vocabulary, stopTokens: [a])
+        #expect(try !notAccepting.allowedTokens(notAccepting.initialState).contains(a))
+        #expect(try notAccepting.allowedTokens(notAccepting.initialState).contains(try #require(tokenizer.id(of: "aa"))))
     }
 
     @Test("apply sets exactly the disallowed logits to -infinity, padding rows included")

@@ -23,7 +23,7 @@ struct LazyDFA: Sendable {
     /// `classCount` entries per state: the next state, `dead`, or `unknown`.
     private(set) var transitions: [Int32] = []
     private var accepting: [Bool] = []
-    /// The NFA states (byte ranges and accept only, sorted) each DFA state stands for.
+    /// The NFA states each DFA state stands for: those that read a byte, and the accepting one; sorted.
     private var stateSets: [[Int32]] = []
     private var stateIDs: [[Int32]: Int32] = [:]
 

@@ -11,11 +11,19 @@ import Foundation
 ///
 /// Stop tokens (by default the tokenizer's EOS) are allowed only in accepting states; other
 /// control tokens never. In an accepting state from which the format allows no more text, the
-/// stop tokens are all that is allowed. Thread-safe: the lazily filled caches are behind a lock.
+/// stop tokens are all that is allowed. Thread-safe: the lazily filled caches are behind a lock,
+/// so one grammar can serve many sequences; each sequence keeps its own `GrammarState`.
+///
+/// Decoding with it, per step: `apply(state, to: logits)`, sample a token, then
+/// `state = advance(state, token:)` (never `nil` for a token the mask allowed). Stop when the
+/// sampled token is a stop token, or when `allowedTokens(state)` is empty: then the output is
+/// complete if `isAccepting(state)` (a vocabulary without EOS), and otherwise stuck (only possible
+/// with a vocabulary that lacks some single-byte tokens).
 public final class TokenGrammar: @unchecked Sendable {
     /// The format the grammar enforces.
     public let format: ResponseFormat
-    /// Tokens that end the output, allowed only where the output is complete.
+    /// Tokens that end the output, allowed only where the output is complete (even a stop token
+    /// that has text is only ever an end marker here).
     public let stopTokens: [Int32]
     /// The state before the first generated token.
     public let initialState: GrammarState
@@ -65,8 +73,9 @@ public final class TokenGrammar: @unchecked Sendable {
         }
         var mask = TokenMask(vocabularySize: vocabulary.size)
         try dfa.addLiveTokens(from: state.dfaState, vocabulary: vocabulary, nodeClasses: nodeClasses, to: &mask)
-        if dfa.isAccepting(state.dfaState) {
-            for stop in stopTokens { mask.insert(stop) }
+        let accepting = dfa.isAccepting(state.dfaState)
+        for stop in stopTokens {
+            if accepting { mask.insert(stop) } else { mask.remove(stop) }
         }
         let maskIndex: Int32
         if let known = maskIndexByMask[mask] {

@@ -22,6 +22,12 @@ public struct TokenMask: Sendable, Hashable {
         words[Int(id) >> 6] |= 1 << UInt64(id & 63)
     }
 
+    /// Removes `id`, which must be inside the vocabulary.
+    @inline(__always)
+    mutating func remove(_ id: Int32) {
+        words[Int(id) >> 6] &= ~(1 << UInt64(id & 63))
+    }
+
     /// Runs `body` on the bitset words (bit `id % 64` of word `id / 64`).
     mutating func withUnsafeMutableWords<Result>(_ body: (UnsafeMutableBufferPointer<UInt64>) -> Result) -> Result {
         words.withUnsafeMutableBufferPointer { body($0) }
