@@ -1,19 +1,26 @@
 /// Dot products of one encoded row with a `Float` vector, computed on the blocks as
 /// stored (no decoded copy of the matrix). Q8_0, Q4_0 and Q4_1 — the encodings of the
-/// default model — have fused SIMD kernels; the other types decode 256 elements at a time
-/// into a stack buffer and take a SIMD dot of that.
+/// default model — have fused kernels on SIMD4 lanes (see `PreparedVector`); the other
+/// types decode 256 elements at a time into a stack buffer and take a SIMD dot of that.
+///
+/// The kernels use only concrete SIMD4 operations (shifts, masks, bit casts, `+`, `*`): the
+/// generic SIMD conversions compile to calls, and `addingProduct` becomes one libm `fmaf`
+/// call per lane when the target's baseline has no FMA.
 extension GGMLType {
-    /// `row · x` over `count` elements (a multiple of `blockSize`).
+    /// `row · x` over `count` elements (a multiple of `blockSize`); `x` must be the vector `prepared` was made from.
     @inline(__always)
-    func dot(row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
+    func dot(row: UnsafeRawPointer, _ x: PreparedVector, count: Int) -> Float {
         switch self {
-        case .f32: return VectorMath.dot(row.assumingMemoryBound(to: Float.self), x, count: count)
+        case .f32: return VectorMath.dot(row.assumingMemoryBound(to: Float.self), x.original, count: count)
         case .q8_0: return Self.dotQ8_0(row, x, blocks: count / 32)
-        case .q4_0: return Self.dotQ4_0(row, x, blocks: count / 32)
-        case .q4_1: return Self.dotQ4_1(row, x, blocks: count / 32)
-        case .f16, .bf16, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x, count: count)
+        case .q4_0: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: false)
+        case .q4_1: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: true)
+        case .f16, .bf16, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x.original, count: count)
         }
     }
+
+    /// Whether `dot` reads `PreparedVector.permuted` (else only `original`).
+    var usesPermutedInput: Bool { self == .q8_0 || self == .q4_0 || self == .q4_1 }
 
     /// Decodes `chunk` elements at a time into a stack buffer and dots them with `x`.
     private func dotByDecoding(row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
@@ -32,55 +39,76 @@ extension GGMLType {
         }
     }
 
+    /// Lanes holding integers below 2²³ as `Float`, exactly: OR-ing them into the mantissa of
+    /// 2²³ (`exponent`) and subtracting 2²³ (`offset`, more for values stored with a bias).
     @inline(__always)
-    private static func floats(_ x: UnsafePointer<Float>, _ offset: Int) -> SIMD16<Float> {
-        UnsafeRawPointer(x + offset).loadUnaligned(as: SIMD16<Float>.self)
+    private static func floats(_ lanes: SIMD4<UInt32>, _ exponent: SIMD4<UInt32>, minus offset: SIMD4<Float>) -> SIMD4<Float> {
+        unsafeBitCast(lanes | exponent, to: SIMD4<Float>.self) - offset
     }
 
-    /// Q8_0: Σ_blocks d · Σ q_i x_i.
-    private static func dotQ8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, blocks: Int) -> Float {
-        var sum = SIMD16<Float>()
+    /// Q8_0: Σ_blocks d · Σ q_i x_i, with the signed bytes read as (q + 128) then unbiased.
+    private static func dotQ8_0(_ row: UnsafeRawPointer, _ x: PreparedVector, blocks: Int) -> Float {
+        let exponent = SIMD4<UInt32>(repeating: 0x4B00_0000)
+        let signedOffset = SIMD4<Float>(repeating: 8_388_608 + 128)
+        let byteMask = SIMD4<UInt32>(repeating: 0xFF)
+        let signBit = SIMD4<UInt32>(repeating: 0x80)
+        let shifts = (SIMD4<UInt32>(repeating: 0), SIMD4<UInt32>(repeating: 8), SIMD4<UInt32>(repeating: 16), SIMD4<UInt32>(repeating: 24))
+        let xs = UnsafeRawPointer(x.permuted.pointer)
+        var total = SIMD4<Float>()
         for b in 0 ..< blocks {
             let block = row + 34 * b
-            let d = HalfFloat.loadHalf(block)
-            let low = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)))
-            let high = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)))
-            let products = low * floats(x, 32 * b) + high * floats(x, 32 * b + 16)
-            sum = sum.addingProduct(d, products)
+            let halves = (block.loadUnaligned(fromByteOffset: 2, as: SIMD4<UInt32>.self),
+                          block.loadUnaligned(fromByteOffset: 18, as: SIMD4<UInt32>.self))
+            let xb = xs + 128 * b
+            var sum = SIMD4<Float>()
+            func accumulate(_ k: Int, _ shift: SIMD4<UInt32>) {
+                let low = floats(((halves.0 &>> shift) & byteMask) ^ signBit, exponent, minus: signedOffset)
+                let high = floats(((halves.1 &>> shift) & byteMask) ^ signBit, exponent, minus: signedOffset)
+                sum += low * xb.loadUnaligned(fromByteOffset: 32 * k, as: SIMD4<Float>.self)
+                sum += high * xb.loadUnaligned(fromByteOffset: 32 * k + 16, as: SIMD4<Float>.self)
+            }
+            accumulate(0, shifts.0)
+            accumulate(1, shifts.1)
+            accumulate(2, shifts.2)
+            accumulate(3, shifts.3)
+            total += SIMD4(repeating: HalfFloat.loadHalf(block)) * sum
         }
-        return sum.sum()
+        return VectorMath.sum(total)
     }
 
-    /// Q4_0: Σ_blocks d · Σ (q_i − 8) x_i.
-    private static func dotQ4_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, blocks: Int) -> Float {
-        var sum = SIMD16<Float>()
+    /// Q4_0: Σ_blocks d · (Σ q_i x_i − 8 Σ x_i); Q4_1: Σ_blocks (d · Σ q_i x_i + m · Σ x_i).
+    private static func dotQ4(_ row: UnsafeRawPointer, _ x: PreparedVector, blocks: Int, hasMinimum: Bool) -> Float {
+        let exponent = SIMD4<UInt32>(repeating: 0x4B00_0000)
+        let unsignedOffset = SIMD4<Float>(repeating: 8_388_608)
+        let nibbleMask = SIMD4<UInt32>(repeating: 0x0F)
+        let shifts = (SIMD4<UInt32>(repeating: 0), SIMD4<UInt32>(repeating: 8), SIMD4<UInt32>(repeating: 16), SIMD4<UInt32>(repeating: 24))
+        let nibbleShift = SIMD4<UInt32>(repeating: 4)
+        let xs = UnsafeRawPointer(x.permuted.pointer)
+        let blockBytes = hasMinimum ? 20 : 18
+        let quantOffset = hasMinimum ? 4 : 2
+        var total = SIMD4<Float>()
+        var offsets: Float = 0
         for b in 0 ..< blocks {
-            let block = row + 18 * b
+            let block = row + blockBytes * b
+            let lanes = block.loadUnaligned(fromByteOffset: quantOffset, as: SIMD4<UInt32>.self)
+            let xb = xs + 128 * b
+            var sum = SIMD4<Float>()
+            func accumulate(_ k: Int, _ shift: SIMD4<UInt32>) {
+                let low = floats((lanes &>> shift) & nibbleMask, exponent, minus: unsignedOffset)
+                let high = floats((lanes &>> (shift &+ nibbleShift)) & nibbleMask, exponent, minus: unsignedOffset)
+                sum += low * xb.loadUnaligned(fromByteOffset: 32 * k, as: SIMD4<Float>.self)
+                sum += high * xb.loadUnaligned(fromByteOffset: 32 * k + 16, as: SIMD4<Float>.self)
+            }
+            accumulate(0, shifts.0)
+            accumulate(1, shifts.1)
+            accumulate(2, shifts.2)
+            accumulate(3, shifts.3)
             let d = HalfFloat.loadHalf(block)
-            let packed = SIMD16<Int32>(truncatingIfNeeded: block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self))
-            let low = SIMD16<Float>((packed & 0x0F) &- 8)
-            let high = SIMD16<Float>((packed &>> 4) &- 8)
-            let products = low * floats(x, 32 * b) + high * floats(x, 32 * b + 16)
-            sum = sum.addingProduct(d, products)
+            total += SIMD4(repeating: d) * sum
+            let offset = hasMinimum ? HalfFloat.loadHalf(block, 2) : -8 * d
+            offsets += offset * x.blockSums.pointer[b]
         }
-        return sum.sum()
-    }
-
-    /// Q4_1: Σ_blocks (d · Σ q_i x_i + m · Σ x_i).
-    private static func dotQ4_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, blocks: Int) -> Float {
-        var sum = SIMD16<Float>()
-        for b in 0 ..< blocks {
-            let block = row + 20 * b
-            let d = HalfFloat.loadHalf(block)
-            let m = HalfFloat.loadHalf(block, 2)
-            let packed = SIMD16<Int32>(truncatingIfNeeded: block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self))
-            let low = SIMD16<Float>(packed & 0x0F)
-            let high = SIMD16<Float>(packed &>> 4)
-            let x0 = floats(x, 32 * b)
-            let x1 = floats(x, 32 * b + 16)
-            sum = sum.addingProduct(d, low * x0 + high * x1)
-            sum = sum.addingProduct(m, x0 + x1)
-        }
-        return sum.sum()
+        return VectorMath.sum(total) + offsets
     }
 }
+

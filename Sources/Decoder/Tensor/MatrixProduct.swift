@@ -1,57 +1,94 @@
+import CBLAS
 import Dispatch
 
-/// One matrix–vector product of a forward step: `output[v][r] = matrix.row(r) · input[v]`
-/// for each of `vectors` input vectors (rows of `columns` floats, stored one after another)
-/// and each matrix row `r` (outputs stored `matrix.rows` apart).
+/// One matrix product of a forward step: `output[v][r] = matrix.row(r) · input[v]` for each
+/// of `vectors` input vectors (rows of `matrix.columns` floats, stored one after another)
+/// and each matrix row `r` (each vector's outputs stored `matrix.rows` apart).
 struct MatrixProduct {
     let matrix: WeightMatrix
     let input: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
 
+    /// From this many vectors on, rows are decoded in tiles and multiplied with OpenBLAS
+    /// `sgemm`; below it each row is a fused dot product per vector (a single sequence's
+    /// decode step is memory-bound, and sgemm on a couple of vectors is slower).
+    static let batchedThreshold = 4
+    /// Matrix rows decoded per sgemm tile.
+    static let tileRows = 64
+
     /// Runs `products` (which may use different matrices) together, their rows split into
     /// chunks spread over the cores, so a step such as Q/K/V pays for one dispatch.
-    ///
-    /// With one vector each row is a fused dot product on the encoded blocks; with several,
-    /// each row is decoded once into a stack buffer and dotted with every vector.
     static func run(_ products: [MatrixProduct], vectors: Int) {
-        var tasks: [(product: Int, rows: Range<Int>)] = []
-        for (index, product) in products.enumerated() {
-            // About 64K multiply-adds per task: small enough to balance two busy cores,
-            // large enough that the dispatch cost stays in the noise.
-            let rowsPerTask = max(1, 65_536 / max(1, product.matrix.columns * vectors))
-            var start = 0
-            while start < product.matrix.rows {
-                let end = min(product.matrix.rows, start + rowsPerTask)
-                tasks.append((index, start ..< end))
-                start = end
-            }
-        }
-        let work = { (taskIndex: Int) in
-            let task = tasks[taskIndex]
-            products[task.product].compute(rows: task.rows, vectors: vectors)
-        }
-        if tasks.count == 1 {
-            work(0)
+        if vectors >= batchedThreshold {
+            runTiled(products, vectors: vectors)
         } else {
-            DispatchQueue.concurrentPerform(iterations: tasks.count, execute: work)
+            runFused(products, vectors: vectors)
         }
     }
 
-    private func compute(rows: Range<Int>, vectors: Int) {
-        let columns = matrix.columns
-        let stride = matrix.rows
-        if vectors == 1 {
-            for r in rows { output[r] = matrix.dot(row: r, input) }
-            return
-        }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: columns) { buffer in
-            let decoded = buffer.baseAddress!
-            for r in rows {
-                matrix.type.dequantize(matrix.row(r), count: columns, into: decoded)
-                for v in 0 ..< vectors {
-                    output[v * stride + r] = VectorMath.dot(decoded, input + v * columns, count: columns)
-                }
+    private static func runFused(_ products: [MatrixProduct], vectors: Int) {
+        // Each distinct input vector is prepared once, however many matrices read it.
+        var prepared: [UnsafePointer<Float>: [PreparedVector]] = [:]
+        for product in products where prepared[product.input] == nil {
+            let permute = products.contains { $0.input == product.input && $0.matrix.type.usesPermutedInput }
+            prepared[product.input] = (0 ..< vectors).map { v in
+                PreparedVector(product.input + v * product.matrix.columns, count: product.matrix.columns, permute: permute)
             }
+        }
+        // About 64K multiply-adds per task: small enough to balance two busy cores,
+        // large enough that the dispatch cost stays in the noise.
+        let tasks = chunks(products, rowsPerTask: { max(1, 65_536 / max(1, $0.matrix.columns * vectors)) })
+        parallel(tasks.count) { task in
+            let (index, rows) = tasks[task]
+            let product = products[index]
+            let inputs = prepared[product.input]!
+            for v in 0 ..< vectors {
+                let output = product.output + v * product.matrix.rows
+                for r in rows { output[r] = product.matrix.dot(row: r, inputs[v]) }
+            }
+        }
+    }
+
+    private static func runTiled(_ products: [MatrixProduct], vectors: Int) {
+        configureBLASThreads
+        let tasks = chunks(products, rowsPerTask: { _ in tileRows })
+        parallel(tasks.count) { task in
+            let (index, rows) = tasks[task]
+            let product = products[index]
+            let matrix = product.matrix
+            let tile = FloatBuffer(count: rows.count * matrix.columns)
+            for (i, r) in rows.enumerated() {
+                matrix.type.dequantize(matrix.row(r), count: matrix.columns, into: tile[offset: i * matrix.columns])
+            }
+            // output[v][rows] = input[v] · tileᵀ
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(vectors), Int32(rows.count), Int32(matrix.columns),
+                        1, product.input, Int32(matrix.columns),
+                        tile.pointer, Int32(matrix.columns),
+                        0, product.output + rows.lowerBound, Int32(matrix.rows))
+        }
+    }
+
+    /// OpenBLAS would start its own threads inside each tile's sgemm; the tiles already
+    /// occupy every core, so it runs single-threaded (set once per process).
+    private static let configureBLASThreads: Void = openblas_set_num_threads(1)
+
+    private static func chunks(_ products: [MatrixProduct], rowsPerTask: (MatrixProduct) -> Int) -> [(Int, Range<Int>)] {
+        var tasks: [(Int, Range<Int>)] = []
+        for (index, product) in products.enumerated() {
+            let step = rowsPerTask(product)
+            for start in stride(from: 0, to: product.matrix.rows, by: step) {
+                tasks.append((index, start ..< min(product.matrix.rows, start + step)))
+            }
+        }
+        return tasks
+    }
+
+    private static func parallel(_ count: Int, _ body: (Int) -> Void) {
+        if count == 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
         }
     }
 }

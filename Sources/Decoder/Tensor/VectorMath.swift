@@ -6,20 +6,38 @@ enum VectorMath {
     /// Σ a_i b_i over `count` elements.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var sum = SIMD16<Float>()
+        var accumulator = SIMD16<Float>()
         var i = 0
         while i + 16 <= count {
             let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
             let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            sum = sum.addingProduct(va, vb)
+            accumulator += va * vb
             i += 16
         }
-        var total = sum.sum()
+        var total = sum(accumulator)
         while i < count {
             total += a[i] * b[i]
             i += 1
         }
         return total
+    }
+
+    /// Σ of the lanes.
+    @inline(__always)
+    static func sum(_ v: SIMD16<Float>) -> Float {
+        sum(v.lowHalf + v.highHalf)
+    }
+
+    /// Σ of the lanes.
+    @inline(__always)
+    static func sum(_ v: SIMD8<Float>) -> Float {
+        sum(v.lowHalf + v.highHalf)
+    }
+
+    /// Σ of the lanes.
+    @inline(__always)
+    static func sum(_ v: SIMD4<Float>) -> Float {
+        (v[0] + v[1]) + (v[2] + v[3])
     }
 
     /// `output = x / rms(x) * weight`, rms(x) = sqrt(mean(x²) + epsilon) (RMSNorm).
@@ -63,7 +81,7 @@ enum VectorMath {
         while i + 16 <= count {
             let vx = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
             let vy = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: vy.addingProduct(a, vx), as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: vy + a * vx, as: SIMD16<Float>.self)
             i += 16
         }
         while i < count {

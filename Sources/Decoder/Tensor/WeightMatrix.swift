@@ -47,7 +47,7 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// `row(index) · x` for a vector `x` of `columns` floats.
     @inline(__always)
-    func dot(row index: Int, _ x: UnsafePointer<Float>) -> Float {
+    func dot(row index: Int, _ x: PreparedVector) -> Float {
         type.dot(row: row(index), x, count: columns)
     }
 }

@@ -1,0 +1,120 @@
+/// A Llama-architecture transformer running on the weights of a memory-mapped GGUF file.
+///
+/// The forward pass follows the paper: token embedding, `blockCount` pre-norm blocks of
+/// grouped-query attention with RoPE and a SwiGLU MLP, a final RMSNorm and the output
+/// projection (the token embedding when the file has no `output.weight`). Weights stay in
+/// their quantized encoding; matrix products run on the encoded blocks.
+///
+/// The model holds no per-sequence state: each sequence has its own `KVCache`, so several
+/// sequences can run on one model, concurrently from different threads if need be.
+public final class LlamaModel: @unchecked Sendable {
+    /// Hyperparameters read from the file.
+    public let configuration: LlamaConfiguration
+    /// The file the weights live in.
+    public let file: GGUFFile
+
+    private let tokenEmbedding: WeightMatrix
+    private let blocks: [TransformerBlock]
+    private let outputNorm: [Float]
+    private let output: WeightMatrix
+    private let rope: RotaryEmbedding
+
+    /// Builds the model from `file`, checking the architecture and every tensor's shape
+    /// against the hyperparameters.
+    public init(file: GGUFFile) throws {
+        let c = try LlamaConfiguration(file: file)
+        configuration = c
+        self.file = file
+        let loader = TensorLoader(file: file)
+
+        tokenEmbedding = try loader.matrix("token_embd.weight", columns: c.embeddingLength, rows: c.vocabularySize)
+        blocks = try (0 ..< c.blockCount).map { layer in
+            let prefix = "blk.\(layer)."
+            return TransformerBlock(
+                attentionNorm: try loader.vector(prefix + "attn_norm.weight", count: c.embeddingLength),
+                attention: Attention(
+                    query: try loader.matrix(prefix + "attn_q.weight", columns: c.embeddingLength, rows: c.queryWidth),
+                    key: try loader.matrix(prefix + "attn_k.weight", columns: c.embeddingLength, rows: c.keyValueWidth),
+                    value: try loader.matrix(prefix + "attn_v.weight", columns: c.embeddingLength, rows: c.keyValueWidth),
+                    output: try loader.matrix(prefix + "attn_output.weight", columns: c.queryWidth, rows: c.embeddingLength)),
+                feedForwardNorm: try loader.vector(prefix + "ffn_norm.weight", count: c.embeddingLength),
+                feedForward: FeedForward(
+                    gate: try loader.matrix(prefix + "ffn_gate.weight", columns: c.embeddingLength, rows: c.feedForwardLength),
+                    up: try loader.matrix(prefix + "ffn_up.weight", columns: c.embeddingLength, rows: c.feedForwardLength),
+                    down: try loader.matrix(prefix + "ffn_down.weight", columns: c.feedForwardLength, rows: c.embeddingLength)))
+        }
+        outputNorm = try loader.vector("output_norm.weight", count: c.embeddingLength)
+        if file.tensor(named: "output.weight") != nil {
+            output = try loader.matrix("output.weight", columns: c.embeddingLength, rows: c.vocabularySize)
+        } else {
+            output = tokenEmbedding
+        }
+        rope = RotaryEmbedding(dimensionCount: c.ropeDimensionCount, headDimension: c.headDimension, base: c.ropeFrequencyBase)
+    }
+
+    /// Opens the GGUF file at `path` and builds the model from it.
+    public convenience init(path: String) throws {
+        try self.init(file: GGUFFile(path: path))
+    }
+
+    /// A KV cache for one sequence of up to `capacity` positions (default: the model's context length).
+    public func makeCache(capacity: Int? = nil) throws -> KVCache {
+        let capacity = capacity ?? configuration.contextLength
+        guard capacity <= configuration.contextLength else {
+            throw ModelError.cacheLargerThanContext(requested: capacity, contextLength: configuration.contextLength)
+        }
+        return KVCache(layerCount: configuration.blockCount, width: configuration.keyValueWidth, capacity: max(1, capacity))
+    }
+
+    /// Runs `tokens` at the next positions of `cache` (which records them) and returns the
+    /// logits predicting the token after the last one.
+    public func forward(tokens: [Int32], cache: KVCache) throws -> [Float] {
+        try run(tokens: tokens, cache: cache, logitsFrom: tokens.count - 1)[0]
+    }
+
+    /// Like `forward(tokens:cache:)` but returns the logits after every one of `tokens`.
+    public func forwardReturningAllLogits(tokens: [Int32], cache: KVCache) throws -> [[Float]] {
+        try run(tokens: tokens, cache: cache, logitsFrom: 0)
+    }
+
+    private func run(tokens: [Int32], cache: KVCache, logitsFrom firstLogitRow: Int) throws -> [[Float]] {
+        let c = configuration
+        guard cache.layerCount == c.blockCount, cache.width == c.keyValueWidth else { throw ModelError.incompatibleCache }
+        guard !tokens.isEmpty else { return [] }
+        let start = cache.count
+        guard start + tokens.count <= cache.capacity else {
+            throw ModelError.contextOverflow(requested: start + tokens.count, capacity: cache.capacity)
+        }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) {
+            throw ModelError.tokenOutOfRange(token: bad, vocabularySize: c.vocabularySize)
+        }
+
+        let buffers = ForwardBuffers(configuration: c, tokens: tokens.count)
+        for (t, token) in tokens.enumerated() {
+            tokenEmbedding.dequantizeRow(Int(token), into: buffers.hidden[offset: t * c.embeddingLength])
+        }
+        for (layer, block) in blocks.enumerated() {
+            block.forward(buffers, tokens: tokens.count, start: start, layer: layer, cache: cache, configuration: c, rope: rope)
+        }
+        cache.advance(by: tokens.count)
+        return logits(buffers, rows: firstLogitRow ..< tokens.count)
+    }
+
+    /// Final RMSNorm and output projection of the residual rows `rows`.
+    private func logits(_ buffers: ForwardBuffers, rows: Range<Int>) -> [[Float]] {
+        let c = configuration
+        let width = c.embeddingLength
+        let normalized = FloatBuffer(count: rows.count * width)
+        outputNorm.withUnsafeBufferPointer { weight in
+            for (i, row) in rows.enumerated() {
+                VectorMath.rmsNorm(buffers.hidden[offset: row * width], weight: weight.baseAddress!, epsilon: c.rmsNormEpsilon,
+                                   count: width, into: normalized[offset: i * width])
+            }
+        }
+        let result = FloatBuffer(count: rows.count * c.vocabularySize)
+        MatrixProduct.run([MatrixProduct(matrix: output, input: normalized.pointer, output: result.pointer)], vectors: rows.count)
+        return (0 ..< rows.count).map { i in
+            Array(UnsafeBufferPointer(start: result[offset: i * c.vocabularySize], count: c.vocabularySize))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Dispatch
+
+/// Grouped-query self-attention: `headCount` query heads share `headCountKV` key/value heads.
+struct Attention {
+    let query: WeightMatrix
+    let key: WeightMatrix
+    let value: WeightMatrix
+    let output: WeightMatrix
+}
+
+/// The SwiGLU MLP: `down(silu(gate(x)) ⊙ up(x))`.
+struct FeedForward {
+    let gate: WeightMatrix
+    let up: WeightMatrix
+    let down: WeightMatrix
+}
+
+/// One pre-norm transformer block:
+/// `h = x + attention(rmsnorm(x))`, `out = h + feedForward(rmsnorm(h))`.
+struct TransformerBlock {
+    let attentionNorm: [Float]
+    let attention: Attention
+    let feedForwardNorm: [Float]
+    let feedForward: FeedForward
+
+    /// Runs the block on the `tokens` rows of `buffers.hidden` (positions `start ..< start + tokens`),
+    /// writing their keys and values into `cache` at `layer`.
+    func forward(_ buffers: ForwardBuffers, tokens: Int, start: Int, layer: Int, cache: KVCache,
+                 configuration c: LlamaConfiguration, rope: RotaryEmbedding) {
+        let width = c.embeddingLength
+        normalize(buffers, tokens: tokens, weight: attentionNorm, epsilon: c.rmsNormEpsilon, width: width)
+        let input = UnsafePointer(buffers.normalized.pointer)
+        MatrixProduct.run([
+            MatrixProduct(matrix: attention.query, input: input, output: buffers.query.pointer),
+            MatrixProduct(matrix: attention.key, input: input, output: buffers.key.pointer),
+            MatrixProduct(matrix: attention.value, input: input, output: buffers.value.pointer),
+        ], vectors: tokens)
+
+        for t in 0 ..< tokens {
+            let query = buffers.query[offset: t * c.queryWidth]
+            let key = buffers.key[offset: t * c.keyValueWidth]
+            rope.apply(query: query, queryHeads: c.headCount, key: key, keyHeads: c.headCountKV, position: start + t)
+            cache.key(layer: layer, position: start + t).update(from: key, count: c.keyValueWidth)
+            cache.value(layer: layer, position: start + t).update(from: buffers.value[offset: t * c.keyValueWidth],
+                                                                  count: c.keyValueWidth)
+        }
+        attend(buffers, tokens: tokens, start: start, layer: layer, cache: cache, configuration: c)
+
+        MatrixProduct.run([MatrixProduct(matrix: attention.output, input: buffers.attended.pointer,
+                                         output: buffers.projected.pointer)], vectors: tokens)
+        VectorMath.add(buffers.projected.pointer, to: buffers.hidden.pointer, count: tokens * width)
+
+        normalize(buffers, tokens: tokens, weight: feedForwardNorm, epsilon: c.rmsNormEpsilon, width: width)
+        MatrixProduct.run([
+            MatrixProduct(matrix: feedForward.gate, input: buffers.normalized.pointer, output: buffers.gate.pointer),
+            MatrixProduct(matrix: feedForward.up, input: buffers.normalized.pointer, output: buffers.up.pointer),
+        ], vectors: tokens)
+        VectorMath.swiGLU(gate: buffers.gate.pointer, up: buffers.up.pointer, count: tokens * c.feedForwardLength)
+        MatrixProduct.run([MatrixProduct(matrix: feedForward.down, input: buffers.gate.pointer,
+                                         output: buffers.projected.pointer)], vectors: tokens)
+        VectorMath.add(buffers.projected.pointer, to: buffers.hidden.pointer, count: tokens * width)
+    }
+
+    private func normalize(_ buffers: ForwardBuffers, tokens: Int, weight: [Float], epsilon: Float, width: Int) {
+        weight.withUnsafeBufferPointer { weight in
+            for t in 0 ..< tokens {
+                VectorMath.rmsNorm(buffers.hidden[offset: t * width], weight: weight.baseAddress!, epsilon: epsilon,
+                                   count: width, into: buffers.normalized[offset: t * width])
+            }
+        }
+    }
+
+    /// Causal scaled dot-product attention of each token's query heads over the cached
+    /// keys/values of positions `0 ... start + t`, into `buffers.attended`.
+    private func attend(_ buffers: ForwardBuffers, tokens: Int, start: Int, layer: Int, cache: KVCache,
+                        configuration c: LlamaConfiguration) {
+        let headDimension = c.headDimension
+        let groupSize = c.headCount / c.headCountKV
+        let scale = 1 / Float(headDimension).squareRoot()
+        let work = { (task: Int) in
+            let t = task / c.headCount, head = task % c.headCount
+            let kvOffset = (head / groupSize) * headDimension
+            let positions = start + t + 1
+            let query = buffers.query[offset: t * c.queryWidth + head * headDimension]
+            let output = buffers.attended[offset: t * c.queryWidth + head * headDimension]
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { scores in
+                let scores = scores.baseAddress!
+                for p in 0 ..< positions {
+                    scores[p] = VectorMath.dot(query, cache.key(layer: layer, position: p) + kvOffset, count: headDimension) * scale
+                }
+                VectorMath.softmax(scores, count: positions)
+                output.initialize(repeating: 0, count: headDimension)
+                for p in 0 ..< positions {
+                    VectorMath.addScaled(cache.value(layer: layer, position: p) + kvOffset, scores[p], to: output, count: headDimension)
+                }
+            }
+        }
+        let tasks = tokens * c.headCount
+        // Spreading over cores pays once the scores and weighted sums outweigh the dispatch.
+        let multiplyAdds = tasks * (start + tokens) * headDimension * 2
+        if multiplyAdds < 100_000 {
+            for task in 0 ..< tasks { work(task) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: tasks, execute: work)
+        }
+    }
+}
