@@ -19,14 +19,20 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print only errors (for cron).")
     var quiet = false
 
+    @Option(name: .long, help: "GGUF model for the built-in backend (overrides the pipeline's model.path and LWDATA_MODEL).")
+    var model: String?
+
     func run() async throws {
         let logger = Console.bootstrapLogging(quiet: quiet)
-        let config: PipelineConfig
-        let stages: (SourceStage, [TransformStage])
+        var config: PipelineConfig
         do {
             config = try PipelineConfig.load(file: pipeline)
-            stages = try StageRegistry.makeStages(for: config)
+            _ = try StageRegistry.makeStages(for: config)
             _ = try config.inputFiles()
+            if let model {
+                config.model.path = (model as NSString).standardizingPath
+                if !config.model.path!.hasPrefix("/") { config.model.path = FileManager.default.currentDirectoryPath + "/" + model }
+            }
         } catch {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
@@ -45,11 +51,22 @@ struct BuildCommand: AsyncParsableCommand {
         let cancellation = Cancellation()
         let signals = SignalWatcher(cancellation: cancellation, logger: logger)
         defer { signals.stop() }
+        var handle: ModelHandle?
+        let stages: (SourceStage, [StageIdentity])
+        do {
+            if StageRegistry.needsModel(config) {
+                handle = try ModelHandleFactory.make(config.model, outputDirectory: directory, pipelineDirectory: config.directory)
+            }
+            stages = try StageRegistry.makeStages(for: config, modelIdentity: handle?.identity ?? "none")
+        } catch {
+            Console.error("\(error)")
+            throw ExitCodes.badConfiguration
+        }
         let runner: PipelineRunner
         do {
             let manifest = try Manifest(directory: directory)
             runner = PipelineRunner(config: config, source: stages.0, transforms: stages.1, manifest: manifest,
-                                    directory: directory, logger: logger, cancellation: cancellation)
+                                    directory: directory, logger: logger, cancellation: cancellation, model: handle)
         } catch {
             Console.error("\(error)")
             throw ExitCodes.failure
@@ -66,7 +83,10 @@ struct BuildCommand: AsyncParsableCommand {
             Console.error("build failed: \(error)")
             throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
         }
-        if !quiet { Console.out(BuildReport.text(summary, directory: directory)) }
+        if !quiet {
+            let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
+            Console.out(BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory))
+        }
         if let interruption = summary.interruption {
             Console.error("stopped by \(interruption); finished shards are kept, re-run the same command to resume")
             throw ExitCodes.interrupted

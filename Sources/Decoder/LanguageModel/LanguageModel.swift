@@ -1,0 +1,145 @@
+import Foundation
+
+/// A loaded model ready to chat: weights, tokenizer and chat template from one GGUF file.
+///
+/// `generate` is safe to call from several threads at once: each call has its own KV cache.
+public final class LanguageModel: @unchecked Sendable {
+    public let path: String
+    public let model: LlamaModel
+    public let tokenizer: BPETokenizer
+    public let template: ChatTemplate
+    /// Tokens that end generation (end-of-text and the template's end-of-turn).
+    public let endTokens: [Int32]
+    private let grammarLock = NSLock()
+    private var vocabulary: TokenVocabulary?
+    private var grammars: [ResponseFormat: TokenGrammar] = [:]
+
+    public init(path: String, chatTemplate: String? = nil) throws {
+        self.path = path
+        let file = try GGUFFile(path: path)
+        model = try LlamaModel(file: file)
+        tokenizer = try BPETokenizer(gguf: file)
+        template = try ChatTemplate(gguf: file, override: chatTemplate)
+        var ends = Set<Int32>()
+        if let eos = tokenizer.eosID { ends.insert(eos) }
+        for text in template.stopStrings { if let id = tokenizer.id(of: text) { ends.insert(id) } }
+        endTokens = ends.sorted()
+    }
+
+    /// The architecture and size, for messages.
+    public var description: String {
+        let c = model.configuration
+        return "\(c.architecture) (\(c.blockCount) layers, width \(c.embeddingLength), \(c.headCount)/\(c.headCountKV) heads, context \(c.contextLength))"
+    }
+
+    public var contextLength: Int { model.configuration.contextLength }
+
+    /// The prompt tokens of a chat.
+    public func promptTokens(_ messages: [ChatMessage]) -> [Int32] {
+        tokenizer.encode(template.render(messages, addGenerationPrompt: true), parseSpecial: true)
+    }
+
+    /// Generates a reply to `messages`, handing each new piece of text to `onText`.
+    public func generate(_ messages: [ChatMessage], parameters: SamplingParameters,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try generate(promptTokens: promptTokens(messages), parameters: parameters, onText: onText)
+    }
+
+    /// Generates a continuation of `promptTokens`.
+    public func generate(promptTokens prompt: [Int32], parameters p: SamplingParameters,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        guard !prompt.isEmpty else { throw GenerationFailure.emptyPrompt }
+        let needed = prompt.count + p.maxTokens
+        guard prompt.count < contextLength else {
+            throw GenerationFailure.promptTooLong(promptTokens: prompt.count, maxTokens: p.maxTokens, context: contextLength)
+        }
+        let maxTokens = min(p.maxTokens, contextLength - prompt.count)
+        if needed > contextLength && maxTokens < 1 {
+            throw GenerationFailure.promptTooLong(promptTokens: prompt.count, maxTokens: p.maxTokens, context: contextLength)
+        }
+        let grammar = try grammar(for: p.responseFormat)
+        var grammarState = grammar?.initialState
+        let stops = Set(endTokens + p.stopTokens)
+        var sampler = Sampler(p)
+        var matcher = StopStringMatcher(p.stopStrings)
+        var decoder = tokenizer.makeStreamingDecoder()
+        let cache = try model.makeCache(capacity: min(contextLength, prompt.count + maxTokens))
+        var history = prompt
+        var generated: [Int32] = []
+        var reason = StopReason.length
+
+        let prefillStart = Date()
+        var logits = try model.forward(tokens: prompt, cache: cache)
+        let decodeStart = Date()
+        let promptSeconds = decodeStart.timeIntervalSince(prefillStart)
+
+        while generated.count < maxTokens {
+            let early = generated.count < p.minTokens
+            let token: Int32 = try logits.withUnsafeMutableBufferPointer { buffer in
+                sampler.applyPenalties(buffer, history: history[...])
+                if let grammar, let state = grammarState {
+                    try grammar.apply(state, to: buffer)
+                    // Only the end is allowed: the output is complete whatever minTokens says.
+                    let onlyEnd = try grammar.allowedTokens(state).ids.allSatisfy { stops.contains($0) }
+                    if early && !onlyEnd {
+                        for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity }
+                    }
+                } else if early {
+                    for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity }
+                }
+                return sampler.pick(UnsafeBufferPointer(buffer))
+            }
+            if stops.contains(token) { reason = .stop; break }
+            generated.append(token)
+            history.append(token)
+            let (emit, stopped) = matcher.add(decoder.push(token))
+            if !emit.isEmpty { onText(emit) }
+            if stopped && !early { reason = .stop; break }
+            if let grammar, let state = grammarState {
+                guard let next = try grammar.advance(state, token: token) else { break }
+                grammarState = next
+                if try grammar.allowedTokens(next).isEmpty { reason = .stop; break }
+            }
+            if generated.count >= maxTokens { break }
+            logits = try model.forward(tokens: [token], cache: cache)
+        }
+        let tail = matcher.flush() + decoder.finish()
+        if !tail.isEmpty { onText(tail) }
+        var text = tokenizer.decode(generated)
+        if let cut = p.stopStrings.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0)?.lowerBound }).min() {
+            text = String(text[..<cut])
+        }
+        return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: prompt.count,
+                                promptSeconds: promptSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
+    }
+
+    /// The compiled grammar of a response format (cached per format), nil for free text.
+    public func grammar(for format: ResponseFormat) throws -> TokenGrammar? {
+        if case .text = format { return nil }
+        return try grammarLock.withLock {
+            if let cached = grammars[format] { return cached }
+            let vocab = vocabulary ?? TokenVocabulary(tokenizer: tokenizer)
+            vocabulary = vocab
+            let compiled = try TokenGrammar(format: format, vocabulary: vocab, stopTokens: endTokens)
+            grammars[format] = compiled
+            return compiled
+        }
+    }
+}
+
+/// Why a generation could not run.
+public enum GenerationFailure: Error, Equatable, CustomStringConvertible, LocalizedError {
+    case emptyPrompt
+    case promptTooLong(promptTokens: Int, maxTokens: Int, context: Int)
+
+    public var description: String {
+        switch self {
+        case .emptyPrompt:
+            return "the prompt is empty"
+        case let .promptTooLong(prompt, maxTokens, context):
+            return "the prompt has \(prompt) tokens and max_tokens is \(maxTokens), but the model's context is \(context) tokens"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Decoder
+import Foundation
+import Generation
+import Pipeline
+import Store
+
+/// Builds the model handle a pipeline's `model:` section asks for.
+enum ModelHandleFactory {
+    static func make(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
+        let meter = UsageMeter()
+        switch settings.backend {
+        case .openai:
+            guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
+            var generator: TextGenerator = try OpenAIBackend(config: config)
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
+            return ModelHandle(identity: "openai:\(config.model)", backendName: "openai", generator: generator,
+                               contextTokens: settings.contextTokens ?? 32_768, countTokens: ModelHandle.estimateTokens,
+                               enforcesFormat: false, meter: meter)
+        case .builtin:
+            let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
+            let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens, concurrency: settings.concurrency)
+            var generator: TextGenerator = backend
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
+            let digest = try FileSystem.sha256(ofFile: path)
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            return ModelHandle(identity: "builtin:\(name)#\(digest.prefix(16))", backendName: "builtin", generator: generator,
+                               contextTokens: backend.contextTokens, countTokens: backend.countTokens,
+                               enforcesFormat: true, meter: meter)
+        }
+    }
+
+    /// `--model`/`LWDATA_MODEL`/the pipeline's `path`/the installed default, in that order of precedence.
+    static func resolveModelPath(_ configured: String?, pipelineDirectory: String, override: String? = nil) throws -> String {
+        if let override { return try ModelLocator.existingModelPath(override) }
+        if let env = ProcessInfo.processInfo.environment["LWDATA_MODEL"], !env.isEmpty { return try ModelLocator.existingModelPath(env) }
+        if let configured {
+            let expanded = (configured as NSString).expandingTildeInPath
+            return try ModelLocator.existingModelPath(expanded.hasPrefix("/") ? expanded : pipelineDirectory + "/" + expanded)
+        }
+        return try ModelLocator.existingModelPath()
+    }
+}
