@@ -3,7 +3,7 @@ import Pipeline
 /// Builds the stages a pipeline file names, checking each stage's parameters.
 public enum StageRegistry {
     /// The stage kinds this build knows.
-    public static let kinds = ["mine", "predict-length", "plan", "write", "export"]
+    public static let kinds = ["mine", "predict-length", "plan", "write", "dedup-filter", "export"]
 
     /// The source stage and the transform stages of a pipeline, in order.
     /// `modelIdentity` names the backend and model (part of every model stage's cache key).
@@ -22,6 +22,8 @@ public enum StageRegistry {
                 transforms.append(try PlanStage(stage, pipeline: config, modelIdentity: modelIdentity))
             case "write":
                 transforms.append(try WriteStage(stage, pipeline: config, modelIdentity: modelIdentity))
+            case "dedup-filter":
+                transforms.append(try DedupFilterStage(stage))
             case "export":
                 transforms.append(try ExportStage(stage))
             default:

@@ -67,7 +67,7 @@ import Testing
         let config = try PipelineConfig.load(file: Repository.path("pipelines/longwriter.yaml"))
         let (source, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: "test-model")
         #expect(source.kind == "mine")
-        #expect(transforms.map(\.kind) == ["predict-length", "plan", "write", "export"])
+        #expect(transforms.map(\.kind) == ["predict-length", "plan", "write", "dedup-filter", "export"])
         #expect(StageRegistry.needsModel(config))
         // The model identity is part of every model stage's cache key.
         let other = try StageRegistry.makeStages(for: config, modelIdentity: "another-model").1

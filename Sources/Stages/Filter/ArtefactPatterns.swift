@@ -1,0 +1,64 @@
+import Foundation
+
+/// Text that does not belong in a finished long answer, in three kinds, each counted per line:
+/// - `plan`: the writing plan leaking into the text (`Paragraph 3 - Main Point: … - Word Count: 500 words`,
+///   a line starting with "Paragraph N", "Main Point:", "Word Count:", and their Chinese forms);
+/// - `meta`: the model talking about the task instead of doing it ("Sure, here is the essay",
+///   "As an AI language model", "I hope this helps", "In this paragraph, I will");
+/// - `error`: failure text and leaked control tokens (`<|im_end|>`, a Python traceback,
+///   "Error:" lines, "Internal Server Error", "failed to generate").
+public enum ArtefactPatterns {
+    public enum Kind: String, Sendable, CaseIterable {
+        case plan, meta, error
+    }
+
+    static let patterns: [Kind: [String]] = [
+        .plan: [
+            #"^[\s#>*_-]*paragraph\s*\d+\b"#,
+            #"\bmain\s*points?\s*\**\s*[:：]"#,
+            #"\bword\s*count\s*\**\s*[:：]"#,
+            #"^[\s#>*_-]*(第\s*[0-9一二三四五六七八九十百]+\s*段|段落\s*[0-9一二三四五六七八九十百]+)"#,
+            #"(主要内容|字数)\s*[:：]"#,
+        ],
+        .meta: [
+            #"^\s*(sure|certainly|of course|okay|ok)\s*[,!.]\s*(here|i|below|let)"#,
+            #"\b(here is|here's|below is|below you will find) (the|a|an|your) (essay|article|story|report|paragraph|section|text|continuation|response|next part|draft|plan|guide)\b"#,
+            #"\bas an ai\b|\bas a (large )?language model\b"#,
+            #"\bi hope (this|that) helps\b|\blet me know if you\b"#,
+            #"\bin this (paragraph|section),? i will\b"#,
+            #"\bi (cannot|can't|am unable to) (write|complete|continue|help with)\b"#,
+            #"^\s*(好的|当然)[，,！!]|以下是.{0,12}(文章|内容|段落|报告)|希望(这|以上).{0,6}(对你|对您)?有(所)?帮助|作为一个?\s*AI"#,
+        ],
+        .error: [
+            #"<\|(im_start|im_end|endoftext|eot_id|end_of_text)\|>"#,
+            #"traceback \(most recent call last\)"#,
+            #"^\s*(error|exception|fatal)\s*:"#,
+            #"\b(internal server error|rate limit exceeded|failed to generate|request timed out|context length exceeded)\b"#,
+            #"\[(error|truncated|generation failed)\]"#,
+        ],
+    ]
+
+    private static let compiled: [Kind: NSRegularExpression] = patterns.mapValues {
+        try! NSRegularExpression(pattern: $0.joined(separator: "|"), options: [.caseInsensitive, .anchorsMatchLines])
+    }
+
+    /// Lines of `text` holding an artefact of `kind`, with the first such line (shortened) for messages.
+    public static func lines(of kind: Kind, in text: String) -> (count: Int, first: String?) {
+        let regex = compiled[kind]!
+        let ns = text as NSString
+        var count = 0
+        var first: String?
+        var lastLine = -1
+        regex.enumerateMatches(in: text, range: NSRange(location: 0, length: ns.length)) { match, _, _ in
+            guard let match else { return }
+            let line = ns.lineRange(for: NSRange(location: match.range.location, length: 0))
+            guard line.location != lastLine else { return }
+            lastLine = line.location
+            count += 1
+            if first == nil {
+                first = String(ns.substring(with: line).trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))
+            }
+        }
+        return (count, first)
+    }
+}

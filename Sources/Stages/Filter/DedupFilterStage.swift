@@ -1,0 +1,257 @@
+import Foundation
+import Pipeline
+
+/// Stage `dedup-filter`: quality rules per record, then exact and MinHash-LSH near-duplicate
+/// removal over all records, including those kept by earlier runs (a regeneration does not re-add
+/// what an earlier release holds).
+///
+/// Each dropped record becomes a reject with `reason` = the rule's name and `rule`, `value`,
+/// `threshold` (duplicates also name `duplicate_of` and their `cluster`, the id of the record the
+/// cluster kept). Decisions do not depend on the order records arrive in: duplicates are resolved
+/// in the order (kept by an earlier run, quality score descending, id), and each cluster keeps its
+/// first record. Kept records gain a `filter` object (produced words, S_l, score, duplicates removed).
+///
+/// Works on any record with an instruction and a response text (field names in the params).
+public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
+    public let name: String
+    public let kind = "dedup-filter"
+    public let settings: DedupFilterSettings
+    public var configHash: String { ContentHash.of(kind, settings.canonical) }
+
+    /// Who a document of a near-duplicate index, or an exact hash, belongs to.
+    enum Owner {
+        case prior(id: String)
+        case candidate(Int)
+    }
+
+    /// A new record waiting for the decision.
+    struct Candidate {
+        let cacheKey: String
+        let id: String
+        /// The record (nil once it failed a rule: only the rejection is kept).
+        var record: Record?
+        var verdict: RuleVerdict?
+        var rank: DocumentRank
+        var instructionHash: UInt64 = 0
+        var responseHash: UInt64 = 0
+        var documents: [DedupFilterSettings.Field: Int] = [:]
+        var producedWords = 0
+        var lengthScore: Double?
+    }
+
+    private let lock = NSLock()
+    private let checker: QualityChecker
+    private let hashers: [DedupFilterSettings.Field: MinHasher]
+    private let indexes: [DedupFilterSettings.Field: NearDuplicateIndex]
+    private var owners: [DedupFilterSettings.Field: [Owner]] = [:]
+    private var candidates: [Candidate] = []
+    private var priorInstructions: [UInt64: String] = [:]
+    private var priorResponses: [UInt64: String] = [:]
+    private var counts = FilterCounts()
+
+    public convenience init(_ config: StageConfig) throws {
+        try self.init(name: config.name, settings: DedupFilterSettings(config.params))
+    }
+
+    public init(name: String, settings: DedupFilterSettings) {
+        self.name = name
+        self.settings = settings
+        checker = QualityChecker(settings: settings.quality)
+        let fields = settings.nearDedupFields
+        hashers = Dictionary(uniqueKeysWithValues: fields.map { ($0, MinHasher(settings: settings.minHash(for: $0))) })
+        indexes = Dictionary(uniqueKeysWithValues: fields.map {
+            ($0, NearDuplicateIndex(settings: settings.minHash(for: $0), memoryLimit: (settings.memoryMB << 20) / max(1, fields.count)))
+        })
+    }
+
+    /// What each rule checked and dropped so far.
+    public var filterCounts: FilterCounts { lock.withLock { counts } }
+
+    public func observeKept(_ record: Record) async throws {
+        guard let instruction = record[settings.instructionField]?.string, let response = record[settings.responseField]?.string else {
+            return
+        }
+        let rank = DocumentRank(prior: true, score: 0, key: Self.key(record.id))
+        try lock.withLock {
+            priorInstructions[StableHash.of(TextNormalizer.normalize(instruction))] = record.id
+            priorResponses[StableHash.of(TextNormalizer.normalize(response))] = record.id
+            for (field, text) in [(DedupFilterSettings.Field.instruction, instruction), (.response, response)] {
+                guard let hasher = hashers[field], let sketch = hasher.sketch(of: text) else { continue }
+                try indexes[field]!.add(sketch, rank: rank)
+                owners[field, default: []].append(.prior(id: record.id))
+            }
+        }
+    }
+
+    public func collect(_ record: Record, cacheKey: String, context: StageContext) async throws {
+        var candidate = Candidate(cacheKey: cacheKey, id: record.id, record: record, rank: DocumentRank(key: Self.key(record.id)))
+        let instruction = record[settings.instructionField]?.string
+        let response = record[settings.responseField]?.string
+        guard let instruction, let response else {
+            let missing = instruction == nil ? settings.instructionField : settings.responseField
+            candidate.verdict = RuleVerdict(rule: "missing_field", value: .string(missing), threshold: "a string",
+                                            detail: "the record has no string field '\(missing)'")
+            candidate.record = nil
+            lock.withLock {
+                counts.records += 1
+                counts.checked("missing_field", dropped: true)
+                candidates.append(candidate)
+            }
+            return
+        }
+        let required = Self.value(at: settings.requiredLengthField, in: record)?.int
+        let report = checker.check(instruction: instruction, response: response, requiredWords: required)
+        candidate.producedWords = report.producedWords
+        candidate.lengthScore = report.lengthScore
+        candidate.rank.score = report.score
+        if let failure = report.failure {
+            candidate.verdict = failure
+            candidate.record = nil
+        } else {
+            candidate.instructionHash = StableHash.of(TextNormalizer.normalize(instruction))
+            candidate.responseHash = StableHash.of(TextNormalizer.normalize(response))
+        }
+        var sketches: [DedupFilterSettings.Field: MinHashSketch] = [:]
+        if report.failure == nil {
+            for (field, hasher) in hashers { sketches[field] = hasher.sketch(of: field == .instruction ? instruction : response) }
+        }
+        try lock.withLock {
+            counts.records += 1
+            for rule in report.checked { counts.checked(rule, dropped: rule == report.failure?.rule) }
+            let index = candidates.count
+            for (field, sketch) in sketches.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                candidate.documents[field] = try indexes[field]!.add(sketch, rank: candidate.rank)
+                owners[field, default: []].append(.candidate(index))
+            }
+            candidates.append(candidate)
+        }
+    }
+
+    public func finish(context: StageContext) async throws -> [(cacheKey: String, outcome: StageOutcome)] {
+        try lock.withLock { try decide() }
+    }
+
+    /// Exact, then near-duplicate resolution in rank order; the outcome of every candidate in arrival order.
+    private func decide() throws -> [(cacheKey: String, outcome: StageOutcome)] {
+        let order = candidates.indices.filter { candidates[$0].verdict == nil }
+            .sorted { DocumentRank.precedes(candidates[$0].rank, candidates[$1].rank) || (candidates[$0].rank == candidates[$1].rank && $0 < $1) }
+        var parent: [Int: (owner: Owner, verdict: RuleVerdict)] = [:]
+
+        if settings.exactDedup {
+            var instructions = priorInstructions.mapValues { Owner.prior(id: $0) }
+            var responses = priorResponses.mapValues { Owner.prior(id: $0) }
+            for c in order {
+                let candidate = candidates[c]
+                if let owner = instructions[candidate.instructionHash] {
+                    parent[c] = (owner, exactVerdict("instruction", owner))
+                } else if let owner = responses[candidate.responseHash] {
+                    parent[c] = (owner, exactVerdict("response", owner))
+                } else {
+                    instructions[candidate.instructionHash] = .candidate(c)
+                    responses[candidate.responseHash] = .candidate(c)
+                }
+                counts.checked("exact_duplicate_instruction", dropped: parent[c]?.verdict.rule == "exact_duplicate_instruction")
+                if parent[c]?.verdict.rule != "exact_duplicate_instruction" {
+                    counts.checked("exact_duplicate_response", dropped: parent[c] != nil)
+                }
+            }
+        }
+
+        for field in DedupFilterSettings.Field.allCases {
+            guard let index = indexes[field], let fieldOwners = owners[field] else { continue }
+            let matches = try index.resolve { document in
+                switch fieldOwners[document] {
+                case .prior: return true
+                case .candidate(let c): return parent[c] == nil
+                }
+            }
+            let rule = "near_duplicate_\(field.rawValue)"
+            for c in order where parent[c] == nil {
+                guard let document = candidates[c].documents[field] else { continue }
+                if let match = matches[document] {
+                    let owner = fieldOwners[match.document]
+                    parent[c] = (owner, RuleVerdict(
+                        rule: rule, value: .double(QualityChecker.rounded(match.similarity)), threshold: .double(index.settings.threshold),
+                        detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
+                            + "(estimated Jaccard similarity \(QualityChecker.format(match.similarity * 100))%)"))
+                }
+                counts.checked(rule, dropped: parent[c] != nil)
+            }
+        }
+
+        var cluster: [Int: String] = [:]
+        var removed: [String: Int] = [:]
+        for c in order {
+            guard let link = parent[c] else { cluster[c] = candidates[c].id; continue }
+            switch link.owner {
+            case .prior(let id): cluster[c] = id
+            case .candidate(let p): cluster[c] = cluster[p]!
+            }
+            removed[cluster[c]!, default: 0] += 1
+        }
+        counts.kept += order.count - parent.count
+
+        return candidates.indices.map { c in
+            let candidate = candidates[c]
+            let key = candidate.cacheKey
+            if let verdict = candidate.verdict {
+                return (key, .rejected(id: candidate.id, Rejection(reason: verdict.rule, detail: verdict.detail, extra: verdict.extra)))
+            }
+            let record = candidate.record!
+            if let link = parent[c] {
+                var extra = link.verdict.extra
+                extra["duplicate_of"] = .string(id(of: link.owner))
+                extra["cluster"] = .string(cluster[c]!)
+                extra["instruction"] = .string(String((record[settings.instructionField]?.string ?? "").prefix(2000)))
+                extra["raw"] = .string(String((record[settings.responseField]?.string ?? "").prefix(2000)))
+                return (key, .rejected(id: candidate.id, Rejection(reason: link.verdict.rule, detail: link.verdict.detail, extra: extra)))
+            }
+            var kept = record
+            kept["filter"] = [
+                "produced_words": .int(candidate.producedWords),
+                "length_score": candidate.lengthScore.map { .double(QualityChecker.rounded($0)) } ?? .null,
+                "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
+                "duplicates_removed": .int(removed[candidate.id] ?? 0),
+            ]
+            return (key, .records([kept]))
+        }
+    }
+
+    private func exactVerdict(_ field: String, _ owner: Owner) -> RuleVerdict {
+        RuleVerdict(rule: "exact_duplicate_\(field)", value: 1.0, threshold: 1.0,
+                    detail: "the normalised \(field) equals that of record \(id(of: owner))")
+    }
+
+    private func id(of owner: Owner) -> String {
+        switch owner {
+        case .prior(let id): return id
+        case .candidate(let c): return candidates[c].id
+        }
+    }
+
+    public func summaryLines() -> [String] {
+        lock.withLock {
+            guard counts.records > 0 else { return [] }
+            let dropped = counts.order.compactMap { name -> String? in
+                let n = counts.rules[name]!.dropped
+                return n > 0 ? "\(name) \(n)" : nil
+            }
+            return ["\(name): kept \(counts.kept) of \(counts.records) new records"
+                    + (dropped.isEmpty ? "" : "; dropped: " + dropped.joined(separator: ", "))]
+        }
+    }
+
+    /// A record's stable rank key: its id's first 16 hex digits (ids are content hashes), else a hash of the id.
+    static func key(_ id: String) -> UInt64 {
+        UInt64(id.prefix(16), radix: 16) ?? StableHash.of(id)
+    }
+
+    /// The value at a dotted path such as `length.required_words`.
+    static func value(at path: String, in record: Record) -> JSONValue? {
+        var parts = path.split(separator: ".").map(String.init)
+        guard !parts.isEmpty else { return nil }
+        var value = record[parts.removeFirst()]
+        for part in parts { value = value?[part] }
+        return value
+    }
+}
