@@ -67,6 +67,14 @@ public final class LanguageModel: @unchecked Sendable {
         var history = prompt
         var generated: [Int32] = []
         var reason = StopReason.length
+        // The returned text is exactly what was streamed.
+        var text = ""
+        func emit(_ piece: String) {
+            guard !piece.isEmpty else { return }
+            text += piece
+            onText(piece)
+        }
+        var stoppedByString = false
 
         let prefillStart = Date()
         var logits = try model.forward(tokens: prompt, cache: cache)
@@ -92,9 +100,13 @@ public final class LanguageModel: @unchecked Sendable {
             if stops.contains(token) { reason = .stop; break }
             generated.append(token)
             history.append(token)
-            let (emit, stopped) = matcher.add(decoder.push(token))
-            if !emit.isEmpty { onText(emit) }
-            if stopped && !early { reason = .stop; break }
+            let (piece, stopped) = matcher.add(decoder.push(token), detecting: !early)
+            emit(piece)
+            if stopped {
+                reason = .stop
+                stoppedByString = true
+                break
+            }
             if let grammar, let state = grammarState {
                 guard let next = try grammar.advance(state, token: token) else { break }
                 grammarState = next
@@ -103,11 +115,11 @@ public final class LanguageModel: @unchecked Sendable {
             if generated.count >= maxTokens { break }
             logits = try model.forward(tokens: [token], cache: cache)
         }
-        let tail = matcher.flush() + decoder.finish()
-        if !tail.isEmpty { onText(tail) }
-        var text = tokenizer.decode(generated)
-        if let cut = p.stopStrings.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0)?.lowerBound }).min() {
-            text = String(text[..<cut])
+        if !stoppedByString {
+            // Bytes the streaming decoder still held (a character cut off by the end) can complete a stop string too.
+            let (piece, stopped) = matcher.add(decoder.finish(), detecting: generated.count > p.minTokens)
+            emit(piece)
+            if stopped { reason = .stop } else { emit(matcher.flush()) }
         }
         return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: prompt.count,
                                 promptSeconds: promptSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))

@@ -23,6 +23,24 @@ struct TinyLlama {
     var architecture = "llama"
     /// Shapes to write instead of the right one, to test validation.
     var shapeOverrides: [String: [Int]] = [:]
+    /// Adds a byte-level vocabulary (three ChatML special tokens, then one token per byte, no
+    /// merges) and a ChatML template, so the file loads as a `LanguageModel`. The special
+    /// tokens get zero embeddings, so with the tied output their logits are 0.
+    var withTokenizer = false {
+        didSet { if withTokenizer { vocabulary = 3 + 256 } }
+    }
+
+    private var tokenizerMetadata: [(String, GGUFValue)] {
+        let tokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] + ByteLevelAlphabet.characterOfByte.map { String($0) }
+        return [
+            ("tokenizer.ggml.model", .string("gpt2")), ("tokenizer.ggml.pre", .string("gpt2")),
+            ("tokenizer.ggml.tokens", .array(tokens.map(GGUFValue.string))),
+            ("tokenizer.ggml.token_type", .array(tokens.indices.map { .int32($0 < 3 ? 3 : 1) })),
+            ("tokenizer.ggml.merges", .array([])),
+            ("tokenizer.ggml.eos_token_id", .uint32(0)),
+            ("tokenizer.chat_template", .string("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}")),
+        ]
+    }
 
     var headDimension: Int { width / heads }
 
@@ -56,6 +74,7 @@ struct TinyLlama {
             ("\(a).attention.layer_norm_rms_epsilon", .float32(epsilon)), ("\(a).rope.freq_base", .float32(ropeBase)),
             ("\(a).rope.dimension_count", .uint32(UInt32(headDimension))),
         ]
+        if withTokenizer { builder.metadata += tokenizerMetadata }
         for (name, rightShape) in tensorShapes() {
             let shape = shapeOverrides[name] ?? rightShape
             let suffix = name.split(separator: ".", maxSplits: 2).suffix(from: name.hasPrefix("blk.") ? 2 : 0).joined(separator: ".")
@@ -67,6 +86,11 @@ struct TinyLlama {
                 data = (0 ..< columns).flatMap { _ in
                     withUnsafeBytes(of: Float.random(in: 0.5 ... 1.5, using: &random).bitPattern.littleEndian, Array.init)
                 }
+            }
+            if withTokenizer && name == "token_embd.weight" && type == .f32 {
+                // Zero embeddings (so logits, through the tied output) for the special tokens:
+                // random answers then run on instead of ending at once.
+                data.replaceSubrange(0 ..< 3 * columns * 4, with: [UInt8](repeating: 0, count: 3 * columns * 4))
             }
             builder.tensors.append(.init(name: name, dimensions: shape.map(UInt64.init), typeCode: type.rawValue, data: data))
         }
