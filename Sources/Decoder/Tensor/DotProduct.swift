@@ -5,7 +5,10 @@
 ///
 /// The kernels use only concrete SIMD4 operations (shifts, masks, bit casts, `+`, `*`): the
 /// generic SIMD conversions compile to calls, and `addingProduct` becomes one libm `fmaf`
-/// call per lane when the target's baseline has no FMA.
+/// call per lane when the target's baseline has no FMA. LLVM's vectoriser is sensitive to the
+/// exact shape of these loops (a table lookup for the scales, or moving the quants to the top
+/// of the mantissa, doubled the instruction count): measure `perf stat -e instructions` before
+/// and after any change.
 extension GGMLType {
     /// `row · x` over `count` elements (a multiple of `blockSize`); `x` must be the vector `prepared` was made from.
     @inline(__always)
@@ -53,7 +56,7 @@ extension GGMLType {
         let byteMask = SIMD4<UInt32>(repeating: 0xFF)
         let signBit = SIMD4<UInt32>(repeating: 0x80)
         let shifts = (SIMD4<UInt32>(repeating: 0), SIMD4<UInt32>(repeating: 8), SIMD4<UInt32>(repeating: 16), SIMD4<UInt32>(repeating: 24))
-        let xs = UnsafeRawPointer(x.permuted.pointer)
+        let xs = UnsafeRawPointer(x.permuted)
         var total = SIMD4<Float>()
         for b in 0 ..< blocks {
             let block = row + 34 * b
@@ -83,7 +86,7 @@ extension GGMLType {
         let nibbleMask = SIMD4<UInt32>(repeating: 0x0F)
         let shifts = (SIMD4<UInt32>(repeating: 0), SIMD4<UInt32>(repeating: 8), SIMD4<UInt32>(repeating: 16), SIMD4<UInt32>(repeating: 24))
         let nibbleShift = SIMD4<UInt32>(repeating: 4)
-        let xs = UnsafeRawPointer(x.permuted.pointer)
+        let xs = UnsafeRawPointer(x.permuted)
         let blockBytes = hasMinimum ? 20 : 18
         let quantOffset = hasMinimum ? 4 : 2
         var total = SIMD4<Float>()
@@ -106,7 +109,7 @@ extension GGMLType {
             let d = HalfFloat.loadHalf(block)
             total += SIMD4(repeating: d) * sum
             let offset = hasMinimum ? HalfFloat.loadHalf(block, 2) : -8 * d
-            offsets += offset * x.blockSums.pointer[b]
+            offsets += offset * x.blockSums[b]
         }
         return VectorMath.sum(total) + offsets
     }

@@ -9,18 +9,21 @@
 /// offset terms of Q4_0 (−8) and Q4_1 (+m) multiply.
 struct PreparedVector {
     let original: UnsafePointer<Float>
-    let permuted: FloatBuffer
-    let blockSums: FloatBuffer
+    /// Raw pointers into `storage`, so the kernels read them without retaining a class per row.
+    let permuted: UnsafePointer<Float>
+    let blockSums: UnsafePointer<Float>
+    private let storage: FloatBuffer
 
     /// Prepares `x` (`count` floats); with `permute` false only `original` is usable.
     init(_ x: UnsafePointer<Float>, count: Int, permute: Bool) {
         original = x
         let blocks = permute ? count / 32 : 0
-        permuted = FloatBuffer(count: blocks * 32)
-        blockSums = FloatBuffer(count: blocks)
+        storage = FloatBuffer(count: blocks * 33)
+        let permuted = storage.pointer
+        let blockSums = storage.pointer + blocks * 32
         for b in 0 ..< blocks {
             let source = x + 32 * b
-            let target = permuted[offset: 32 * b]
+            let target = permuted + 32 * b
             var sum: Float = 0
             for half in 0 ..< 2 {
                 for k in 0 ..< 4 {
@@ -31,7 +34,9 @@ struct PreparedVector {
                     }
                 }
             }
-            blockSums.pointer[b] = sum
+            blockSums[b] = sum
         }
+        self.permuted = UnsafePointer(permuted)
+        self.blockSums = UnsafePointer(blockSums)
     }
 }
