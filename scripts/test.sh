@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Headless Chromium renders the `lwdata report` page in the tests (FilterReportTests).
+if ! command -v chromium >/dev/null 2>&1; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 python3 -m pip install --quiet --disable-pip-version-check jsonschema pyyaml zstandard datasets
 swift build --build-tests
 swift test --skip-build "$@"
