@@ -14,6 +14,9 @@ public struct OutputSettings: Sendable, Equatable {
     public var zstdLevel: Int32 = 3
     public var shardMaxRecords: Int = 10_000
     public var shardMaxBytes: Int = 128 << 20
+    /// Close a shard this many seconds after it was opened (at its next write), so that slow
+    /// model stages register finished items often and a crash loses little.
+    public var shardMaxSeconds: Double = 60
 }
 
 /// A stage entry of a pipeline file; its `params` are checked by the stage that reads them.
@@ -38,7 +41,7 @@ public struct PipelineConfig: Sendable {
     public var document: ConfigDocument
 
     public static let topLevelKeys = ["name", "description", "inputs", "output", "model", "stages"]
-    public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes"]
+    public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes", "shard_max_seconds"]
     public static let stageKeys = ["name", "kind", "concurrency", "params"]
 
     /// Loads and checks a pipeline file; every error names the file, line and key.
@@ -75,6 +78,7 @@ public struct PipelineConfig: Sendable {
             output.zstdLevel = Int32(try o.int("zstd_level", range: 1...19) ?? 3)
             output.shardMaxRecords = try o.int("shard_max_records", range: 1...100_000_000) ?? output.shardMaxRecords
             output.shardMaxBytes = try o.int("shard_max_bytes", range: 1024...(1 << 40)) ?? output.shardMaxBytes
+            output.shardMaxSeconds = try o.double("shard_max_seconds", range: 1...86_400) ?? output.shardMaxSeconds
         }
         self.output = output
         model = try top.child("model", allowed: ModelSettings.keys).map(ModelSettings.init) ?? ModelSettings()

@@ -150,6 +150,8 @@ public final class PipelineRunner: @unchecked Sendable {
                 }
             }
         }
+        // The stage is done: register its last shards now, not when the whole build ends.
+        try await writer.finish()
     }
 
     private func runTransform(_ stage: TransformStage, index: Int, context: StageContext, writer: StageWriter,
@@ -182,6 +184,7 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             try await group.waitForAll()
         }
+        try await writer.finish()
         if progress[index - 1].snapshot.finished { p.setTotal(progress[index - 1].snapshot.emitted + progress[index - 1].snapshot.cached) }
     }
 
@@ -208,6 +211,7 @@ public final class PipelineRunner: @unchecked Sendable {
             try await writer.write(cacheKey: key, outcome: outcome)
             try await forward(outcome, progress: p, to: output)
         }
+        try await writer.finish()
     }
 
     private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {

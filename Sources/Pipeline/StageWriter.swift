@@ -16,6 +16,7 @@ public actor StageWriter {
     private struct OpenShard {
         let writer: ShardWriter
         var items: [ItemRow] = []
+        let opened = Date()
     }
 
     public init(stage: String, dataFolder: String = "shards", runID: String, directory: String, settings: OutputSettings, manifest: Manifest) {
@@ -74,6 +75,7 @@ public actor StageWriter {
 
     private func full(_ shard: OpenShard) -> Bool {
         shard.writer.records >= settings.shardMaxRecords || shard.writer.uncompressedBytes >= settings.shardMaxBytes
+            || Date().timeIntervalSince(shard.opened) >= settings.shardMaxSeconds
     }
 
     private func open(_ role: ShardRole) throws -> OpenShard {

@@ -18,9 +18,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port (0 picks a free one and prints it).")
     var port = 8080
 
-    @Option(name: .long, help: "Requests decoded at once.")
-    var concurrency = 4
-
     @Option(name: .long, help: "Chat template (chatml, llama3) when the model's is not recognised.")
     var chatTemplate: String?
 
@@ -32,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
         }
-        let backend = try BuiltinBackend(modelPath: path, concurrency: concurrency, chatTemplate: chatTemplate)
+        let backend = try BuiltinBackend(modelPath: path, chatTemplate: chatTemplate)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let api = OpenAIServer(generator: backend, modelName: name)
         let server: HTTPServer

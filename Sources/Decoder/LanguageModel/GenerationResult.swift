@@ -12,6 +12,8 @@ public struct GenerationResult: Sendable, Equatable {
     public var tokens: [Int32]
     public var stopReason: StopReason
     public var promptTokens: Int
+    /// Prompt tokens whose keys and values came from an earlier sequence with the same prefix.
+    public var reusedPromptTokens: Int = 0
     /// Seconds spent on the prompt (prefill) and on generating.
     public var promptSeconds: Double
     public var decodeSeconds: Double

@@ -13,8 +13,12 @@ public final class LanguageModel: @unchecked Sendable {
     private let grammarLock = NSLock()
     private var vocabulary: TokenVocabulary?
     private var grammars: [ResponseFormat: TokenGrammar] = [:]
+    private let prefixCaches: PrefixCachePool
 
-    public init(path: String, chatTemplate: String? = nil) throws {
+    /// `cachedSequences` KV caches of finished sequences are kept for prompt-prefix reuse
+    /// (each holds at most the context's worth of positions; memory is committed as used).
+    public init(path: String, chatTemplate: String? = nil, cachedSequences: Int = 8) throws {
+        prefixCaches = PrefixCachePool(limit: cachedSequences)
         self.path = path
         let file = try GGUFFile(path: path)
         model = try LlamaModel(file: file)
@@ -63,8 +67,15 @@ public final class LanguageModel: @unchecked Sendable {
         var sampler = Sampler(p)
         var matcher = StopStringMatcher(p.stopStrings)
         var decoder = tokenizer.makeStreamingDecoder()
-        let cache = try model.makeCache(capacity: min(contextLength, prompt.count + maxTokens))
+        let cache: KVCache
+        var reused = 0
+        if let hit = prefixCaches.take(for: prompt) {
+            (cache, reused) = hit
+        } else {
+            cache = try model.makeCache(capacity: contextLength)
+        }
         var history = prompt
+        defer { prefixCaches.put(cache, tokens: history) }
         var generated: [Int32] = []
         var reason = StopReason.length
         // The returned text is exactly what was streamed.
@@ -77,7 +88,7 @@ public final class LanguageModel: @unchecked Sendable {
         var stoppedByString = false
 
         let prefillStart = Date()
-        var logits = try model.forward(tokens: prompt, cache: cache)
+        var logits = try model.forward(tokens: Array(prompt[reused...]), cache: cache)
         let decodeStart = Date()
         let promptSeconds = decodeStart.timeIntervalSince(prefillStart)
 
@@ -121,7 +132,7 @@ public final class LanguageModel: @unchecked Sendable {
             emit(piece)
             if stopped { reason = .stop } else { emit(matcher.flush()) }
         }
-        return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: prompt.count,
+        return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: prompt.count, reusedPromptTokens: reused,
                                 promptSeconds: promptSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
     }
 

@@ -25,6 +25,12 @@ public final class KVCache {
     /// Forgets every position, to start a new sequence with the same storage.
     public func reset() { count = 0 }
 
+    /// Keeps only the first `positions` positions (a shared prompt prefix), forgetting the rest.
+    public func truncate(to positions: Int) {
+        precondition(positions >= 0 && positions <= count)
+        count = positions
+    }
+
     /// Key vector (`width` floats) of `position` in `layer`.
     @inline(__always)
     func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float> {

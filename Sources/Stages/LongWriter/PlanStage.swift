@@ -37,8 +37,8 @@ public struct PlanStage: TransformStage {
     /// The JSON Schema of a plan for a required length.
     static func schema(required: Int) -> String {
         let minItems = max(2, Int((Double(required) / 1000).rounded(.up)))
-        let maxItems = min(50, max(minItems, required / 250))
-        return #"{"type":"object","properties":{"paragraphs":{"type":"array","minItems":\#(minItems),"maxItems":\#(maxItems),"items":{"type":"object","properties":{"main_point":{"type":"string","minLength":10,"maxLength":200},"word_count":{"type":"integer","minimum":200,"maximum":1000}},"required":["main_point","word_count"]}}},"required":["paragraphs"]}"#
+        let maxItems = min(50, max(minItems, required / 300))
+        return #"{"type":"object","properties":{"paragraphs":{"type":"array","minItems":\#(minItems),"maxItems":\#(maxItems),"items":{"type":"object","properties":{"main_point":{"type":"string","minLength":10,"maxLength":160},"word_count":{"type":"integer","minimum":200,"maximum":1000}},"required":["main_point","word_count"]}}},"required":["paragraphs"]}"#
     }
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
@@ -53,7 +53,7 @@ public struct PlanStage: TransformStage {
         var attempts: [JSONValue] = []
         for attempt in 0...retries {
             let parameters = GenerationParameters(temperature: sampling.temperature, topP: sampling.topP,
-                                                  repetitionPenalty: sampling.repetitionPenalty, maxTokens: 3000,
+                                                  repetitionPenalty: sampling.repetitionPenalty, maxTokens: 2000,
                                                   seed: ModelStageSupport.seed(name, record.id, String(attempt)),
                                                   responseFormat: responseFormat)
             let output = try await generator.generate(messages, parameters: parameters)

@@ -7,7 +7,10 @@ import Pipeline
 /// An explicit length in the query ("a 5,000-word report") always wins. Otherwise the model is
 /// asked two questions (more than 2,000 words? then which category), as in LongWriter's
 /// appendix; a deterministic heuristic is the fallback and a cross-check, and the record keeps
-/// both. Queries predicted below `min_words` are dropped with reason `below_min_words`.
+/// both. `trust` picks the prediction used: `model` (default), `heuristic`, or `max` of the two
+/// (for small models that under-predict). Queries predicted below `min_words` are dropped with
+/// reason `below_min_words`, and above `max_words` (when set, e.g. for quick samples) with
+/// reason `above_max_words`.
 public struct PredictLengthStage: TransformStage {
     public let name: String
     public let kind = "predict-length"
@@ -15,11 +18,13 @@ public struct PredictLengthStage: TransformStage {
     let step1: PromptTemplate
     let step2: PromptTemplate
     let minWords: Int
+    let maxWords: Int
     let retries: Int
+    let trust: String
     let modelIdentity: String
-    public var configHash: String { ContentHash.of(kind, step1.hash, step2.hash, String(minWords), String(retries), modelIdentity) }
+    public var configHash: String { ContentHash.of(kind, step1.hash, step2.hash, String(minWords), String(maxWords), String(retries), trust, modelIdentity) }
 
-    public static let keys = ["prompt_step1", "prompt_step2", "min_words", "retries"]
+    public static let keys = ["prompt_step1", "prompt_step2", "min_words", "max_words", "retries", "trust"]
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
         let p = try ModelStageSupport.params(config.params, keys: Self.keys)
@@ -28,7 +33,12 @@ public struct PredictLengthStage: TransformStage {
         step1 = try ModelStageSupport.prompt(p, key: "prompt_step1", default: "prompts/predict_length_step1.txt", pipelineDirectory: pipeline.directory)
         step2 = try ModelStageSupport.prompt(p, key: "prompt_step2", default: "prompts/predict_length_step2.txt", pipelineDirectory: pipeline.directory)
         minWords = try p.int("min_words", range: 0...1_000_000) ?? 2000
+        maxWords = try p.int("max_words", range: 0...10_000_000) ?? 0
         retries = try p.int("retries", range: 0...10) ?? 2
+        trust = try p.string("trust") ?? "model"
+        guard ["model", "heuristic", "max"].contains(trust) else {
+            throw p.document.error(p.sub("trust"), "expected model, heuristic or max, found '\(trust)'")
+        }
         self.modelIdentity = modelIdentity
     }
 
@@ -67,8 +77,14 @@ public struct PredictLengthStage: TransformStage {
                 bucket = parsed
             }
             length["model_bucket"] = .int(bucket.rawValue)
-            length["source"] = "model"
-            required = bucket == .under2000 ? 1000 : bucket.rawValue
+            let chosen: LengthBucket
+            switch trust {
+            case "heuristic": chosen = heuristic
+            case "max": chosen = max(bucket, heuristic)
+            default: chosen = bucket
+            }
+            length["source"] = .string(chosen == bucket ? "model" : "heuristic")
+            required = chosen == .under2000 ? 1000 : chosen.rawValue
         }
         length["required_words"] = .int(required)
         length["raw_answers"] = .array(raw)
@@ -76,6 +92,11 @@ public struct PredictLengthStage: TransformStage {
             return .rejected(id: record.id, Rejection(
                 reason: "below_min_words", detail: "predicted \(required) words, below the pipeline's floor of \(minWords)",
                 extra: ["query": .string(query), "length": .object(length), "value": .int(required), "threshold": .int(minWords)]))
+        }
+        if maxWords > 0 && required > maxWords {
+            return .rejected(id: record.id, Rejection(
+                reason: "above_max_words", detail: "predicted \(required) words, above the pipeline's cap of \(maxWords)",
+                extra: ["query": .string(query), "length": .object(length), "value": .int(required), "threshold": .int(maxWords)]))
         }
         var out = record
         out["kind"] = "length"

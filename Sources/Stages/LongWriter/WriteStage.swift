@@ -56,10 +56,14 @@ public struct WriteStage: TransformStage {
         var promptTokens = 0, completionTokens = 0
         var seconds = 0.0
         var contextCuts = 0
+        // Tokens per word as this model actually writes: starts from the configured guess and
+        // follows what the steps so far produced, so that each step's budget lands near its length.
+        var writtenTokens = 0.0, writtenWords = 0.0
         for (index, step) in plan.enumerated() {
             let stepLine = "Paragraph \(index + 1) - Main Point: \(step.mainPoint) - Word Count: \(step.wordCount) words"
-            let maxTokens = Int(Double(step.wordCount) * perUnit * 1.35) + 32
-            let minTokens = Int(Double(step.wordCount) * perUnit * 0.9)
+            let ratio = writtenWords > 100 ? min(max(writtenTokens / writtenWords, perUnit * 0.5), perUnit * 2) : perUnit
+            let maxTokens = Int(Double(step.wordCount) * ratio * 1.15) + 16
+            let minTokens = Int(Double(step.wordCount) * ratio * 0.85)
             let skeleton = try prompt.render(["instruction": query, "plan": planText, "text": "", "step": stepLine])
             let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
             let fitted: (text: String, cut: Bool)
@@ -87,6 +91,11 @@ public struct WriteStage: TransformStage {
                 seconds += output.seconds
                 let cleaned = StepCleaner.clean(output.text, previous: paragraphs.joined(separator: "\n\n"))
                 let words = LengthCounter.count(cleaned.text)
+                let rawWords = LengthCounter.count(output.text)
+                if rawWords > 0 {
+                    writtenTokens += Double(output.completionTokens)
+                    writtenWords += Double(rawWords)
+                }
                 if words >= step.wordCount / 3 && !(cleaned.looped && words < step.wordCount / 2) {
                     accepted = cleaned
                     break
