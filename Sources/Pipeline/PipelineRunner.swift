@@ -63,7 +63,7 @@ public final class PipelineRunner: @unchecked Sendable {
         progress[0].setTotal(try? source.estimatedItems(context: context))
 
         var failure: Error?
-        do {
+        let work = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.runSource(context: context, writer: writers[0], output: channels.first) }
                 for (i, stage) in transforms.enumerated() {
@@ -85,8 +85,13 @@ public final class PipelineRunner: @unchecked Sendable {
                     throw error
                 }
             }
+        }
+        // A signal stops intake and abandons model calls in flight (their items stay not done).
+        cancellation.onCancel { work.cancel() }
+        do {
+            try await work.value
         } catch {
-            failure = error
+            if !(error is CancellationError) || cancellation.cancelReason?.hasPrefix("error") == true { failure = error }
         }
         // Finalise what was finished, even after an error or a signal: nothing finished is lost.
         for writer in writers {
@@ -173,6 +178,7 @@ public final class PipelineRunner: @unchecked Sendable {
                         do {
                             outcome = try await stage.process(record, context: context)
                         } catch {
+                            if self.cancellation.isCancelled { break }
                             p.add(failed: 1)
                             self.logger.error("stage \(stage.name): item \(record.id) failed (will be retried by the next build): \(error)")
                             continue

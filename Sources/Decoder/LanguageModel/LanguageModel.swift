@@ -44,13 +44,17 @@ public final class LanguageModel: @unchecked Sendable {
     }
 
     /// Generates a reply to `messages`, handing each new piece of text to `onText`.
+    /// `isCancelled` is checked before every token; when it turns true, generation throws
+    /// `GenerationFailure.cancelled`.
     public func generate(_ messages: [ChatMessage], parameters: SamplingParameters,
+                         isCancelled: () -> Bool = { false },
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
-        try generate(promptTokens: promptTokens(messages), parameters: parameters, onText: onText)
+        try generate(promptTokens: promptTokens(messages), parameters: parameters, isCancelled: isCancelled, onText: onText)
     }
 
     /// Generates a continuation of `promptTokens`.
     public func generate(promptTokens prompt: [Int32], parameters p: SamplingParameters,
+                         isCancelled: () -> Bool = { false },
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw GenerationFailure.emptyPrompt }
         let needed = prompt.count + p.maxTokens
@@ -93,6 +97,7 @@ public final class LanguageModel: @unchecked Sendable {
         let promptSeconds = decodeStart.timeIntervalSince(prefillStart)
 
         while generated.count < maxTokens {
+            if isCancelled() { throw GenerationFailure.cancelled }
             let early = generated.count < p.minTokens
             let token: Int32 = try logits.withUnsafeMutableBufferPointer { buffer in
                 sampler.applyPenalties(buffer, history: history[...])
@@ -154,11 +159,14 @@ public final class LanguageModel: @unchecked Sendable {
 public enum GenerationFailure: Error, Equatable, CustomStringConvertible, LocalizedError {
     case emptyPrompt
     case promptTooLong(promptTokens: Int, maxTokens: Int, context: Int)
+    case cancelled
 
     public var description: String {
         switch self {
         case .emptyPrompt:
             return "the prompt is empty"
+        case .cancelled:
+            return "generation was cancelled"
         case let .promptTooLong(prompt, maxTokens, context):
             return "the prompt has \(prompt) tokens and max_tokens is \(maxTokens), but the model's context is \(context) tokens"
         }

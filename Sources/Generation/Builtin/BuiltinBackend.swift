@@ -34,13 +34,15 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
     public func generate(_ messages: [ChatMessage], parameters: GenerationParameters,
                          onText: @escaping @Sendable (String) -> Void) async throws -> GenerationOutput {
         let sampling = Self.sampling(parameters)
-        return try await withCheckedThrowingContinuation { continuation in
+        let cancelled = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
             queue.async { [self] in
                 slots.wait()
                 defer { slots.signal() }
                 let started = Date()
                 do {
-                    let result = try model.generate(messages, parameters: sampling, onText: onText)
+                    let result = try model.generate(messages, parameters: sampling, isCancelled: { cancelled.isSet }, onText: onText)
                     continuation.resume(returning: GenerationOutput(
                         text: result.text, finishReason: result.stopReason == .length ? .length : .stop,
                         promptTokens: result.promptTokens, completionTokens: result.completionTokens,
@@ -49,6 +51,9 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
                     continuation.resume(throwing: error)
                 }
             }
+            }
+        } onCancel: {
+            cancelled.set()
         }
     }
 
@@ -65,4 +70,12 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
                                   presencePenalty: Float(p.presencePenalty), seed: p.seed, maxTokens: p.maxTokens,
                                   minTokens: p.minTokens, stopStrings: p.stop, responseFormat: format)
     }
+}
+
+/// A flag set from one thread and read from another.
+final class CancelFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

@@ -100,10 +100,12 @@ public final class OpenAIServer: @unchecked Sendable {
                 choices: [.init(index: 0, message: .init(role: "assistant", content: output.text), finish_reason: output.finishReason.rawValue)],
                 usage: Self.usage(output))
             responder.sendJSON(status: 200, response)
+        } catch let error as GrammarError {
+            responder.sendError(status: 400, message: "response_format: \(error)")
+        } catch let error as GenerationFailure {
+            responder.sendError(status: 400, message: "\(error)")
         } catch {
-            let message = "\(error)"
-            let clientFault = message.contains("context") || message.contains("schema") || message.contains("grammar")
-            responder.sendError(status: clientFault ? 400 : 500, message: message, type: clientFault ? "invalid_request_error" : "server_error")
+            responder.sendError(status: 500, message: "\(error)", type: "server_error")
         }
     }
 
