@@ -149,6 +149,29 @@ import Testing
         #expect(forward.count >= 75)
     }
 
+    @Test func clustersJoinLinkedDocumentsAndKeepTheBestRanked() {
+        // Ranks: 3 is a record kept by an earlier run; then by score; then by key.
+        let ranks = [DocumentRank(score: 50, key: 1), DocumentRank(score: 90, key: 2), DocumentRank(score: 90, key: 1),
+                     DocumentRank(prior: true, key: 9), DocumentRank(score: 10, key: 5), DocumentRank(score: 99, key: 6)]
+        let links = [(0, 1, 0.8), (1, 2, 0.75), (3, 4, 0.9), (4, 0, 0.71)]
+        var forward = DuplicateClusters(ranks: ranks)
+        for (a, b, s) in links { forward.link(a, b, similarity: s) }
+        var backward = DuplicateClusters(ranks: ranks)
+        for (a, b, s) in links.reversed() { backward.link(b, a, similarity: s) }
+        for d in ranks.indices {
+            #expect(forward.representative(of: d) == backward.representative(of: d))
+            #expect(forward.nearest(d) == backward.nearest(d))
+        }
+        // 0–1–2 and 3–4–0 form one cluster; the record kept earlier (3) represents it.
+        #expect((0...4).map { forward.representative(of: $0) } == [3, 3, 3, 3, 3])
+        #expect(forward.representative(of: 5) == 5 && forward.nearest(5) == nil)
+        #expect(forward.nearest(0) == .init(document: 1, similarity: 0.8, tag: 0))
+        var noPrior = DuplicateClusters(ranks: Array(ranks.prefix(3)))
+        noPrior.link(0, 1, similarity: 0.8)
+        noPrior.link(2, 1, similarity: 0.8)
+        #expect(noPrior.representative(of: 0) == 2, "same score: the smaller key")
+    }
+
     @Test func spilledSketchesLeaveOnlyTheBudgetInMemory() throws {
         let settings = MinHashSettings()
         let index = NearDuplicateIndex(settings: settings, memoryLimit: 16 << 10)

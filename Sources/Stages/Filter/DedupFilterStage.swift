@@ -8,8 +8,10 @@ import Pipeline
 /// Each dropped record becomes a reject with `reason` = the rule's name and `rule`, `value`,
 /// `threshold` (duplicates also name `duplicate_of` and their `cluster`, the id of the record the
 /// cluster kept). Decisions do not depend on the order records arrive in: duplicates are resolved
-/// in the order (kept by an earlier run, quality score descending, id), and each cluster keeps its
-/// first record. Kept records gain a `filter` object (produced words, S_l, score, duplicates removed).
+/// in the order (kept by an earlier run, quality score descending, id): an exact duplicate loses
+/// to the first record with the same text; near-duplicate pairs (instructions or responses whose
+/// estimated Jaccard similarity reaches the threshold) join records into clusters, and each
+/// cluster keeps its first record. Kept records gain a `filter` object (produced words, S_l, score, duplicates removed).
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
@@ -34,7 +36,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         var rank: DocumentRank
         var instructionHash: UInt64 = 0
         var responseHash: UInt64 = 0
-        var documents: [DedupFilterSettings.Field: Int] = [:]
+        /// Its number among the near-duplicate members (records kept earlier and new records).
+        var member: Int?
         var producedWords = 0
         var lengthScore: Double?
     }
@@ -43,7 +46,11 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private let checker: QualityChecker
     private let hashers: [DedupFilterSettings.Field: MinHasher]
     private let indexes: [DedupFilterSettings.Field: NearDuplicateIndex]
-    private var owners: [DedupFilterSettings.Field: [Owner]] = [:]
+    /// Records compared for near-duplicates (kept by earlier runs, or new), their ranks, and the
+    /// member each index document belongs to.
+    private var members: [Owner] = []
+    private var memberRanks: [DocumentRank] = []
+    private var memberOfDocument: [DedupFilterSettings.Field: [Int]] = [:]
     private var candidates: [Candidate] = []
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
@@ -75,10 +82,13 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         try lock.withLock {
             priorInstructions[StableHash.of(TextNormalizer.normalize(instruction))] = record.id
             priorResponses[StableHash.of(TextNormalizer.normalize(response))] = record.id
+            let member = members.count
+            members.append(.prior(id: record.id))
+            memberRanks.append(rank)
             for (field, text) in [(DedupFilterSettings.Field.instruction, instruction), (.response, response)] {
                 guard let hasher = hashers[field], let sketch = hasher.sketch(of: text) else { continue }
                 try indexes[field]!.add(sketch, rank: rank)
-                owners[field, default: []].append(.prior(id: record.id))
+                memberOfDocument[field, default: []].append(member)
             }
         }
     }
@@ -118,10 +128,14 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         try lock.withLock {
             counts.records += 1
             for rule in report.checked { counts.checked(rule, dropped: rule == report.failure?.rule) }
-            let index = candidates.count
+            if report.failure == nil {
+                candidate.member = members.count
+                members.append(.candidate(candidates.count))
+                memberRanks.append(candidate.rank)
+            }
             for (field, sketch) in sketches.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                candidate.documents[field] = try indexes[field]!.add(sketch, rank: candidate.rank)
-                owners[field, default: []].append(.candidate(index))
+                try indexes[field]!.add(sketch, rank: candidate.rank)
+                memberOfDocument[field, default: []].append(candidate.member!)
             }
             candidates.append(candidate)
         }
@@ -157,38 +171,50 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             }
         }
 
-        for field in DedupFilterSettings.Field.allCases {
-            guard let index = indexes[field], let fieldOwners = owners[field] else { continue }
-            let matches = try index.resolve { document in
-                switch fieldOwners[document] {
+        // Near-duplicates: one clustering over the pairs found by every compared field.
+        var clusters = DuplicateClusters(ranks: memberRanks)
+        let fields = DedupFilterSettings.Field.allCases
+        for (tag, field) in fields.enumerated() {
+            guard let index = indexes[field], let memberOf = memberOfDocument[field] else { continue }
+            try index.findPairs(isActive: { document in
+                switch members[memberOf[document]] {
                 case .prior: return true
                 case .candidate(let c): return parent[c] == nil
                 }
+            }) { a, b, similarity in clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag) }
+        }
+        var representative: [Int: Owner] = [:]
+        for c in order where parent[c] == nil {
+            let member = candidates[c].member!
+            let head = clusters.representative(of: member)
+            if head != member, let nearest = clusters.nearest(member) {
+                let field = fields[nearest.tag]
+                let owner = members[nearest.document]
+                representative[c] = members[head]
+                parent[c] = (owner, RuleVerdict(
+                    rule: "near_duplicate_\(field.rawValue)", value: .double(QualityChecker.rounded(nearest.similarity)),
+                    threshold: .double(indexes[field]!.settings.threshold),
+                    detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
+                        + "(estimated Jaccard similarity \(QualityChecker.format(nearest.similarity * 100))%)"))
             }
-            let rule = "near_duplicate_\(field.rawValue)"
-            for c in order where parent[c] == nil {
-                guard let document = candidates[c].documents[field] else { continue }
-                if let match = matches[document] {
-                    let owner = fieldOwners[match.document]
-                    parent[c] = (owner, RuleVerdict(
-                        rule: rule, value: .double(QualityChecker.rounded(match.similarity)), threshold: .double(index.settings.threshold),
-                        detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
-                            + "(estimated Jaccard similarity \(QualityChecker.format(match.similarity * 100))%)"))
-                }
-                counts.checked(rule, dropped: parent[c] != nil)
+            for field in fields where indexes[field] != nil {
+                counts.checked("near_duplicate_\(field.rawValue)", dropped: parent[c]?.verdict.rule == "near_duplicate_\(field.rawValue)")
             }
         }
 
+        // Each dropped record names its cluster by the id of the record the cluster keeps.
         var cluster: [Int: String] = [:]
         var removed: [String: Int] = [:]
-        for c in order {
-            guard let link = parent[c] else { cluster[c] = candidates[c].id; continue }
-            switch link.owner {
+        for c in order where parent[c] == nil || representative[c] != nil {
+            cluster[c] = representative[c].map { id(of: $0) } ?? candidates[c].id
+        }
+        for c in order where parent[c] != nil && representative[c] == nil {
+            switch parent[c]!.owner {
             case .prior(let id): cluster[c] = id
             case .candidate(let p): cluster[c] = cluster[p]!
             }
-            removed[cluster[c]!, default: 0] += 1
         }
+        for c in order where parent[c] != nil { removed[cluster[c]!, default: 0] += 1 }
         counts.kept += order.count - parent.count
 
         return candidates.indices.map { c in

@@ -25,19 +25,18 @@ public struct DocumentRank: Sendable, Equatable {
 /// MinHash-LSH near-duplicate index with bounded memory.
 ///
 /// Documents are added as sketches (one 8-byte hash per band plus one byte per permutation);
-/// both are stored in `SpillColumn`s that move to disk past the memory budget. `resolve` then
+/// both are stored in `SpillColumn`s that move to disk past the memory budget. `findPairs` then
 /// works band by band: it sorts (band hash, rank position) keys, and within each run of equal
-/// band hashes compares every document with the documents ranked before it (at most
-/// `maxComparisons` of them, plus the run's first). A document is a near-duplicate when an
-/// earlier-ranked document reaches the similarity threshold; its match is the most similar such
-/// document. Earlier documents count whether they were themselves kept or not, so chains of
-/// near-duplicates collapse into one cluster (as union-find clustering does), while the decision
-/// for each document still depends only on documents ranked before it.
+/// band hashes compares every document with the documents ranked just before it (at most
+/// `maxComparisons` of them, plus the run's first); pairs whose estimated similarity reaches the
+/// threshold are reported. `resolve` joins them into clusters (`DuplicateClusters`): every member
+/// but the best-ranked is a near-duplicate.
 public final class NearDuplicateIndex {
-    /// The earlier-ranked document a document near-duplicates, with the estimated similarity.
+    /// A document's place in its cluster: its most similar linked document and the cluster's representative.
     public struct Match: Sendable, Equatable {
         public var document: Int
         public var similarity: Double
+        public var representative: Int
     }
 
     public let settings: MinHashSettings
@@ -75,32 +74,36 @@ public final class NearDuplicateIndex {
         return ranks.count - 1
     }
 
-    /// For every document, the earlier-ranked document it near-duplicates, or nil. Documents for
-    /// which `isActive` is false take no part: they match nothing and nothing matches them.
+    /// For every document that is not its cluster's representative (nor kept by an earlier run),
+    /// its match; nil for the others. Documents for which `isActive` is false take no part.
     public func resolve(isActive: (Int) -> Bool = { _ in true }) throws -> [Match?] {
-        let order = (0..<ranks.count).filter(isActive).sorted { DocumentRank.precedes(ranks[$0], ranks[$1]) }
-        var bestDocument = [Int32](repeating: -1, count: ranks.count)
-        var bestSimilarity = [Double](repeating: 0, count: ranks.count)
-        var position = [Int32](repeating: -1, count: ranks.count)
-        for (p, d) in order.enumerated() { position[d] = Int32(p) }
-        guard order.count > 1 else { return Array(repeating: nil, count: ranks.count) }
+        var clusters = DuplicateClusters(ranks: ranks)
+        try findPairs(isActive: isActive) { a, b, similarity in clusters.link(a, b, similarity: similarity) }
+        return (0..<ranks.count).map { d in
+            let representative = clusters.representative(of: d)
+            guard representative != d, !ranks[d].prior, let nearest = clusters.nearest(d) else { return nil }
+            return Match(document: nearest.document, similarity: nearest.similarity, representative: representative)
+        }
+    }
+
+    /// Calls `pair(earlier, later, similarity)` for each candidate pair (documents sharing a band)
+    /// whose estimated similarity reaches the threshold; a pair may be reported once per shared band.
+    /// Pairs of two documents kept by earlier runs are skipped.
+    public func findPairs(isActive: (Int) -> Bool, _ pair: (Int, Int, Double) throws -> Void) throws {
+        let order = (0..<ranks.count).filter(isActive).sorted { DocumentRank.precedes(ranks[$0], ranks[$1]) || (ranks[$0] == ranks[$1] && $0 < $1) }
+        guard order.count > 1 else { return }
         let positionBits = UInt64(Int.bitWidth - (order.count - 1).leadingZeroBitCount)
         let lowMask: UInt64 = (1 << positionBits) - 1
         var sketchK = [UInt8](repeating: 0, count: settings.permutations)
         var sketchJ = [UInt8](repeating: 0, count: settings.permutations)
 
-        /// Records `j` as the match of `k` when it is similar enough and better than the match so far.
         func compare(_ k: Int, with j: Int) throws {
+            if ranks[j].prior && ranks[k].prior { return }
             try sketchJ.withUnsafeMutableBytes { try sketches.read(j, into: $0) }
             let similarity = sketchK.withUnsafeBufferPointer { a in
                 sketchJ.withUnsafeBufferPointer { b in MinHashSketch.similarity(a, b) }
             }
-            guard similarity >= settings.threshold else { return }
-            let current = Int(bestDocument[k])
-            if current < 0 || similarity > bestSimilarity[k] || (similarity == bestSimilarity[k] && position[j] < position[current]) {
-                bestDocument[k] = Int32(j)
-                bestSimilarity[k] = similarity
-            }
+            if similarity >= settings.threshold { try pair(j, k, similarity) }
         }
 
         for column in bandColumns {
@@ -119,16 +122,12 @@ public final class NearDuplicateIndex {
                 guard end - start > 1 else { continue }
                 for i in start + 1..<end {
                     let k = order[Int(keys[i] & lowMask)]
-                    if ranks[k].prior { continue }
                     try sketchK.withUnsafeMutableBytes { try sketches.read(k, into: $0) }
                     let window = max(start, i - Self.maxComparisons)
                     if window > start { try compare(k, with: order[Int(keys[start] & lowMask)]) }
                     for c in window..<i { try compare(k, with: order[Int(keys[c] & lowMask)]) }
                 }
             }
-        }
-        return (0..<ranks.count).map { d in
-            bestDocument[d] < 0 ? nil : Match(document: Int(bestDocument[d]), similarity: bestSimilarity[d])
         }
     }
 }
