@@ -44,7 +44,15 @@ import Testing
               min_length_score: 60
         """
 
-    static func build(_ records: [Record], in folder: TempFolder, out: String = "out") async throws -> MineStageTests.Outcome {
+    /// What a build wrote, and what the stage counted.
+    struct Built {
+        var records: [Record]
+        var rejects: [Record]
+        var summary: BuildSummary
+        var counts: FilterCounts
+    }
+
+    static func build(_ records: [Record], in folder: TempFolder, out: String = "out") async throws -> Built {
         try records.map { String(decoding: $0.line(), as: UTF8.self) }.joined(separator: "\n")
             .write(toFile: folder.file("records.jsonl"), atomically: true, encoding: .utf8)
         try yaml.write(toFile: folder.file("pipeline.yaml"), atomically: true, encoding: .utf8)
@@ -62,7 +70,8 @@ import Testing
         let runner = PipelineRunner(config: config, source: RecordFileSource(), transforms: transforms, manifest: manifest,
                                     directory: folder.file(out), logger: Logger(label: "test"), cancellation: Cancellation())
         let summary = try await runner.run(runID: "run-\(UUID().uuidString.prefix(6))")
-        return MineStageTests.Outcome(records: try read(.data), rejects: try read(.reject), summary: summary)
+        return Built(records: try read(.data), rejects: try read(.reject), summary: summary,
+                     counts: (transforms[0] as! DedupFilterStage).filterCounts)
     }
 
     /// Prose of distinct random words: `sentences` sentences of 12 words, five to a paragraph.
@@ -145,6 +154,19 @@ import Testing
         #expect((byReason["near_duplicate_response"]?["value"]?.double ?? 0) >= 0.7)
         #expect(byReason["near_duplicate_instruction"]?["duplicate_of"]?.string == records[4].id)
         #expect(byReason["low_length_score"]?["threshold"] == 60)
+
+        // Each rule counted what it checked and dropped; a record reaches a rule only past the ones before it.
+        let counts = result.counts
+        #expect(counts.records == records.count && counts.kept == 20)
+        #expect(counts.rules["too_few_words"] == .init(checked: records.count - 1, dropped: 1))
+        #expect(counts.rules["missing_field"]?.dropped == 1)
+        #expect(counts.rules["truncated"]?.dropped == 1 && counts.rules["plan_artefact"]?.dropped == 1)
+        #expect(counts.rules["duplicate_10gram"] == .init(checked: 24, dropped: 0), "20 good records and 4 planted duplicates")
+        #expect(counts.rules["exact_duplicate_instruction"] == .init(checked: 24, dropped: 1))
+        #expect(counts.rules["exact_duplicate_response"] == .init(checked: 23, dropped: 1))
+        #expect(counts.rules["near_duplicate_response"] == .init(checked: 22, dropped: 1))
+        let dropped = counts.rules.values.reduce(0) { $0 + $1.dropped }
+        #expect(dropped == expected.count)
         let kept = Dictionary(uniqueKeysWithValues: result.records.map { ($0.id, $0) })
         #expect(kept[records[3].id]?["filter"]?["duplicates_removed"] == 1)
         #expect(kept[records[0].id]?["filter"]?["produced_words"] == .int(LengthCounter.count(records[0]["response"]!.string!)))
@@ -164,7 +186,7 @@ import Testing
         reversed.swapAt(3, 17)
         let forward = try await Self.build(records, in: folder, out: "a")
         let backward = try await Self.build(reversed, in: folder, out: "b")
-        func decisions(_ o: MineStageTests.Outcome) -> [String: String] {
+        func decisions(_ o: Built) -> [String: String] {
             Dictionary(uniqueKeysWithValues: o.rejects.map { ($0.id, "\($0["reason"]!.string!) \($0["duplicate_of"]?.string ?? "")") }
                 + o.records.map { ($0.id, "kept") })
         }

@@ -22,11 +22,4 @@ public struct FilterCounts: Sendable, Equatable {
         if dropped { rules[rule]!.dropped += 1 }
     }
 
-    /// One line per rule that ran: `name: checked N, kept K, dropped D`.
-    public var lines: [String] {
-        order.map { name in
-            let r = rules[name]!
-            return "\(name): checked \(r.checked), kept \(r.kept), dropped \(r.dropped)"
-        }
-    }
 }

@@ -1,10 +1,8 @@
-import Foundation
-
 /// Parameters of MinHash-LSH near-duplicate detection.
 ///
 /// `permutations` hash functions are split into `bands` bands of `rows` each; two texts become a
 /// candidate pair when all rows of one band agree, which happens with probability
-/// 1 − (1 − J^rows)^bands for Jaccard similarity J (the S-curve centred near (1/bands)^(1/rows)).
+/// 1 − (1 − J^rows)^bands for Jaccard similarity J (14 × 8: 0.5 at J = 0.69, 0.92 at J = 0.8).
 /// A candidate pair counts as near-duplicate when its estimated similarity reaches `threshold`.
 public struct MinHashSettings: Sendable, Equatable {
     public var permutations = 112
@@ -21,14 +19,6 @@ public struct MinHashSettings: Sendable, Equatable {
     public init() {}
 
     public var rows: Int { permutations / bands }
-
-    /// The similarity at which a pair becomes a candidate with probability about one half.
-    public var curveCentre: Double { pow(1 / Double(bands), 1 / Double(rows)) }
-
-    /// Probability that a pair of Jaccard similarity `jaccard` collides in at least one band.
-    public func candidateProbability(jaccard: Double) -> Double {
-        1 - pow(1 - pow(jaccard, Double(rows)), Double(bands))
-    }
 
     /// Canonical form for cache keys.
     public var canonical: String {
