@@ -1,3 +1,4 @@
+import CBLAS
 import Dispatch
 
 /// Grouped-query self-attention: `headCount` query heads share `headCountKV` key/value heads.
@@ -72,27 +73,32 @@ struct TransformerBlock {
 
     /// Causal scaled dot-product attention of each token's query heads over the cached
     /// keys/values of positions `0 ... start + t`, into `buffers.attended`.
+    ///
+    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores), two OpenBLAS sgemv calls
+    /// over the strided rows of the cache (query heads that share a key/value head, as in
+    /// grouped-query attention, read the same rows).
     private func attend(_ buffers: ForwardBuffers, tokens: Int, start: Int, layer: Int, cache: KVCache,
                         configuration c: LlamaConfiguration) {
+        BLASThreads.singleThreaded
         let headDimension = c.headDimension
         let groupSize = c.headCount / c.headCountKV
         let scale = 1 / Float(headDimension).squareRoot()
+        let stride = Int32(c.keyValueWidth)
         let work = { (task: Int) in
             let t = task / c.headCount, head = task % c.headCount
-            let kvOffset = (head / groupSize) * headDimension
             let positions = start + t + 1
             let query = buffers.query[offset: t * c.queryWidth + head * headDimension]
             let output = buffers.attended[offset: t * c.queryWidth + head * headDimension]
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { scores in
-                let scores = scores.baseAddress!
-                for p in 0 ..< positions {
-                    scores[p] = VectorMath.dot(query, cache.key(layer: layer, position: p) + kvOffset, count: headDimension) * scale
-                }
+            let keyValueOffset = (head / groupSize) * headDimension
+            let keys = cache.key(layer: layer, position: 0) + keyValueOffset
+            let values = cache.value(layer: layer, position: 0) + keyValueOffset
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { buffer in
+                let scores = buffer.baseAddress!
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
+                            scale, keys, stride, query, 1, 0, scores, 1)
                 VectorMath.softmax(scores, count: positions)
-                output.initialize(repeating: 0, count: headDimension)
-                for p in 0 ..< positions {
-                    VectorMath.addScaled(cache.value(layer: layer, position: p) + kvOffset, scores[p], to: output, count: headDimension)
-                }
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(positions), Int32(headDimension),
+                            1, values, stride, scores, 1, 0, output, 1)
             }
         }
         let tasks = tokens * c.headCount

@@ -50,7 +50,7 @@ struct MatrixProduct {
     }
 
     private static func runTiled(_ products: [MatrixProduct], vectors: Int) {
-        configureBLASThreads
+        BLASThreads.singleThreaded
         let tasks = chunks(products, rowsPerTask: { _ in tileRows })
         parallel(tasks.count) { task in
             let (index, rows) = tasks[task]
@@ -68,10 +68,6 @@ struct MatrixProduct {
                         0, product.output + rows.lowerBound, Int32(matrix.rows))
         }
     }
-
-    /// OpenBLAS would start its own threads inside each tile's sgemm; the tiles already
-    /// occupy every core, so it runs single-threaded (set once per process).
-    private static let configureBLASThreads: Void = openblas_set_num_threads(1)
 
     private static func chunks(_ products: [MatrixProduct], rowsPerTask: (MatrixProduct) -> Int) -> [(Int, Range<Int>)] {
         var tasks: [(Int, Range<Int>)] = []

@@ -73,20 +73,4 @@ enum VectorMath {
     static func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0 ..< count { y[i] += x[i] }
     }
-
-    /// `y += a · x` over `count` elements.
-    @inline(__always)
-    static func addScaled(_ x: UnsafePointer<Float>, _ a: Float, to y: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 16 <= count {
-            let vx = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            let vy = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: vy + a * vx, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < count {
-            y[i] += a * x[i]
-            i += 1
-        }
-    }
 }
