@@ -176,7 +176,7 @@ public final class PipelineRunner: @unchecked Sendable {
                         }
                         let outcome: StageOutcome
                         do {
-                            outcome = try await stage.process(record, context: context)
+                            outcome = Self.derivingIDs(try await stage.process(record, context: context), stage: stage, input: record.id)
                         } catch {
                             if self.cancellation.isCancelled { break }
                             p.add(failed: 1)
@@ -213,11 +213,27 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         // A cancelled barrier decides nothing: its items stay not done and the next build redoes them.
         guard !cancellation.isCancelled else { return }
-        for (key, outcome) in try await stage.finish(context: context) {
+        for (key, decided) in try await stage.finish(context: context) {
+            let outcome = Self.derivingIDs(decided, stage: stage, input: nil)
             try await writer.write(cacheKey: key, outcome: outcome)
             try await forward(outcome, progress: p, to: output)
         }
         try await writer.finish()
+    }
+
+    /// A stage's output record is new content: unless the stage gave it an id of its own, its id is
+    /// the hash of the stage's name, config and input id, so that a changed prompt or parameter
+    /// changes the ids downstream and the later stages recompute (their cache keys include these
+    /// ids), while an unchanged stage gives the same ids run after run. `input` nil (a barrier
+    /// stage's decisions) derives every record's id.
+    static func derivingIDs(_ outcome: StageOutcome, stage: StageIdentity, input: String?) -> StageOutcome {
+        guard case .records(let records) = outcome else { return outcome }
+        return .records(records.enumerated().map { seq, record in
+            guard input == nil || record.id == input else { return record }
+            var derived = record
+            derived.fields["id"] = .string(ContentHash.of(stage.name, stage.configHash, record.id, String(seq)))
+            return derived
+        })
     }
 
     private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {

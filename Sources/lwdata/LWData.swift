@@ -16,6 +16,6 @@ struct LWData: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [BuildCommand.self, StatusCommand.self, InspectCommand.self, VerifyCommand.self, ReportCommand.self,
-                      ServeCommand.self, BenchCommand.self]
+                      GenerateCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }
