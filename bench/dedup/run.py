@@ -2,7 +2,7 @@
 """lwdata's MinHash-LSH near-duplicate detection beside datatrove's on the same synthetic corpus.
 
 Usage: bench/dedup/run.py [--lwdata .build/release/lwdata] [--documents 100000] [--workdir DIR] [--python PY]
-                          [--skip-datatrove] [--out results.json]
+                          [--tokenizer spacy|whitespace] [--skip-datatrove] [--out results.json]
 
 1. `lwdata bench dedup` writes the corpus (planted near-duplicates and hard negatives, ground-truth
    clusters in each line) and measures itself: documents/s, MB/s, peak RSS, removed lines.
@@ -51,6 +51,8 @@ def main():
     parser.add_argument("--permutations", type=int, default=112)
     parser.add_argument("--bands", type=int, default=14)
     parser.add_argument("--shingle", type=int, default=5)
+    parser.add_argument("--tokenizer", choices=["spacy", "whitespace"], default="spacy",
+                        help="datatrove's word tokenizer (spacy: its default for English)")
     parser.add_argument("--skip-datatrove", action="store_true")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
@@ -69,7 +71,7 @@ def main():
         start = time.perf_counter()
         done = subprocess.run([args.python, os.path.join(HERE, "datatrove_minhash.py"), corpus,
                                os.path.join(args.workdir, "datatrove"), "--permutations", str(args.permutations),
-                               "--bands", str(args.bands), "--shingle", str(args.shingle)],
+                               "--bands", str(args.bands), "--shingle", str(args.shingle), "--tokenizer", args.tokenizer],
                               check=True, capture_output=True, text=True)
         wall = time.perf_counter() - start
         theirs = json.loads(done.stdout.strip().splitlines()[-1])

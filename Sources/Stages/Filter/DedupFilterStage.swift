@@ -114,7 +114,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         candidate.producedWords = report.producedWords
         candidate.lengthScore = report.lengthScore
         candidate.rank.score = report.score
-        if let failure = report.failure {
+        if var failure = report.failure {
+            failure.excerpts = ["instruction": .string(Self.excerpt(instruction)), "raw": .string(Self.excerpt(response))]
             candidate.verdict = failure
             candidate.record = nil
         } else {
@@ -221,15 +222,16 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             let candidate = candidates[c]
             let key = candidate.cacheKey
             if let verdict = candidate.verdict {
-                return (key, .rejected(id: candidate.id, Rejection(reason: verdict.rule, detail: verdict.detail, extra: verdict.extra)))
+                return (key, .rejected(id: candidate.id, Rejection(reason: verdict.rule, detail: verdict.detail,
+                                                                   extra: verdict.extra.merging(verdict.excerpts) { a, _ in a })))
             }
             let record = candidate.record!
             if let link = parent[c] {
                 var extra = link.verdict.extra
                 extra["duplicate_of"] = .string(id(of: link.owner))
                 extra["cluster"] = .string(cluster[c]!)
-                extra["instruction"] = .string(String((record[settings.instructionField]?.string ?? "").prefix(2000)))
-                extra["raw"] = .string(String((record[settings.responseField]?.string ?? "").prefix(2000)))
+                extra["instruction"] = .string(Self.excerpt(record[settings.instructionField]?.string ?? ""))
+                extra["raw"] = .string(Self.excerpt(record[settings.responseField]?.string ?? ""))
                 return (key, .rejected(id: candidate.id, Rejection(reason: link.verdict.rule, detail: link.verdict.detail, extra: extra)))
             }
             var kept = record
@@ -265,6 +267,11 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             return ["\(name): kept \(counts.kept) of \(counts.records) new records"
                     + (dropped.isEmpty ? "" : "; dropped: " + dropped.joined(separator: ", "))]
         }
+    }
+
+    /// The start of a text for a reject record (at most 2,000 Unicode scalars, as the reject schema allows).
+    static func excerpt(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(2000)))
     }
 
     /// A record's stable rank key: its id's first 16 hex digits (ids are content hashes), else a hash of the id.

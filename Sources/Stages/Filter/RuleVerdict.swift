@@ -7,6 +7,8 @@ public struct RuleVerdict: Sendable, Equatable {
     public var value: JSONValue
     public var threshold: JSONValue
     public var detail: String
+    /// The start of the record's texts (`instruction`, `raw`), for people reading the rejects.
+    public var excerpts: [String: JSONValue] = [:]
 
     public init(rule: String, value: JSONValue, threshold: JSONValue, detail: String) {
         self.rule = rule
