@@ -168,7 +168,10 @@ import Testing
         #expect(counts.rules["near_duplicate_response"] == .init(checked: 22, dropped: 1))
         let dropped = counts.rules.values.reduce(0) { $0 + $1.dropped }
         #expect(dropped == expected.count)
-        let kept = Dictionary(uniqueKeysWithValues: result.records.map { ($0.id, $0) })
+        // Kept records get ids of their own from the runner; `filter.input_id` names the record that came in.
+        let kept = Dictionary(uniqueKeysWithValues: result.records.map { ($0["filter"]!["input_id"]!.string!, $0) })
+        #expect(Set(kept.keys) == Set(records.prefix(20).map(\.id)))
+        #expect(kept.values.allSatisfy { !records.map(\.id).contains($0.id) })
         #expect(kept[records[3].id]?["filter"]?["duplicates_removed"] == 1)
         #expect(kept[records[0].id]?["filter"]?["produced_words"] == .int(LengthCounter.count(records[0]["response"]!.string!)))
         #expect(kept[records[0].id]?["response"] == records[0]["response"])
@@ -189,7 +192,7 @@ import Testing
         let backward = try await Self.build(reversed, in: folder, out: "b")
         func decisions(_ o: Built) -> [String: String] {
             Dictionary(uniqueKeysWithValues: o.rejects.map { ($0.id, "\($0["reason"]!.string!) \($0["duplicate_of"]?.string ?? "")") }
-                + o.records.map { ($0.id, "kept") })
+                + o.records.map { ($0["filter"]!["input_id"]!.string!, "kept") })
         }
         #expect(decisions(forward) == decisions(backward))
     }
@@ -217,7 +220,7 @@ import Testing
         #expect(rejects[nearOld.id]?["duplicate_of"]?.string == records[5].id)
         #expect(rejects[sameAsk.id]?["reason"] == "exact_duplicate_instruction")
         #expect(rejects[sameAsk.id]?["cluster"]?.string == records[6].id)
-        #expect(second.records.map(\.id).filter { $0 == fresh.id }.count == 1)
+        #expect(second.records.filter { $0["filter"]?["input_id"]?.string == fresh.id }.count == 1)
         #expect(second.records.count == 21)
         #expect(second.rejects.count == expected.count + 2)
     }

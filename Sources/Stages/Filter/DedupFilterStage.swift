@@ -78,12 +78,14 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         guard let instruction = record[settings.instructionField]?.string, let response = record[settings.responseField]?.string else {
             return
         }
-        let rank = DocumentRank(prior: true, score: 0, key: Self.key(record.id))
+        // The runner gives output records ids of their own; rejects and references use input ids.
+        let id = record["filter"]?["input_id"]?.string ?? record.id
+        let rank = DocumentRank(prior: true, score: 0, key: Self.key(id))
         try lock.withLock {
-            priorInstructions[StableHash.of(TextNormalizer.normalize(instruction))] = record.id
-            priorResponses[StableHash.of(TextNormalizer.normalize(response))] = record.id
+            priorInstructions[StableHash.of(TextNormalizer.normalize(instruction))] = id
+            priorResponses[StableHash.of(TextNormalizer.normalize(response))] = id
             let member = members.count
-            members.append(.prior(id: record.id))
+            members.append(.prior(id: id))
             memberRanks.append(rank)
             for (field, text) in [(DedupFilterSettings.Field.instruction, instruction), (.response, response)] {
                 guard let hasher = hashers[field], let sketch = hasher.sketch(of: text) else { continue }
@@ -236,6 +238,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             }
             var kept = record
             kept["filter"] = [
+                "input_id": .string(candidate.id),
                 "produced_words": .int(candidate.producedWords),
                 "length_score": candidate.lengthScore.map { .double(QualityChecker.rounded($0)) } ?? .null,
                 "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
