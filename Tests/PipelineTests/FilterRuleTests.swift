@@ -94,9 +94,12 @@ import Testing
 
     @Test func metaTalkAndErrorText() {
         let meta = Self.only("meta_talk")
-        #expect(Self.failure(meta, "Of course the economy grew. Certainly the war changed it.") == nil)
+        #expect(Self.failure(meta, "Of course the economy grew. Certainly the war changed it. He paid as requested.") == nil)
         for talk in ["Sure! Here is the essay you asked for.", "As an AI language model, I think so.",
-                     "The end.\nI hope this helps!", "In this paragraph, I will describe trade.", "好的，以下是关于长城的文章。"] {
+                     "The end.\nI hope this helps!", "In this paragraph, I will describe trade.", "好的，以下是关于长城的文章。",
+                     // Written by the default model in a real build:
+                     "When doing my writing I make sure to keep the main point remains the same.",
+                     "You may change your paragraphs without replacing the text as requested above."] {
             #expect(Self.failure(meta, talk)?.rule == "meta_talk", "\(talk)")
         }
         let errors = Self.only("error_text")

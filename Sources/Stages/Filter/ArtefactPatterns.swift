@@ -27,6 +27,8 @@ public enum ArtefactPatterns {
             #"\bi hope (this|that) helps\b|\blet me know if you\b"#,
             #"\bin this (paragraph|section),? i will\b"#,
             #"\bi (cannot|can't|am unable to) (write|complete|continue|help with)\b"#,
+            #"\bas (you )?requested (above|below)\b|\b(the|your) (instructions?|prompt) (above|below)\b"#,
+            #"\bwhen (doing|writing) my (writing|paragraph|essay|text|response)\b"#,
             #"^\s*(好的|当然)[，,！!]|以下是.{0,12}(文章|内容|段落|报告)|希望(这|以上).{0,6}(对你|对您)?有(所)?帮助|作为一个?\s*AI"#,
         ],
         .error: [

@@ -11,7 +11,9 @@ import Pipeline
 /// in the order (kept by an earlier run, quality score descending, id): an exact duplicate loses
 /// to the first record with the same text; near-duplicate pairs (instructions or responses whose
 /// estimated Jaccard similarity reaches the threshold) join records into clusters, and each
-/// cluster keeps its first record. Kept records gain a `filter` object (produced words, S_l, score, duplicates removed).
+/// cluster keeps its first record. Kept records gain a `filter` object (the id the record arrived
+/// with, produced words, S_l, score, duplicates removed); rejects, `duplicate_of` and `cluster`
+/// use arrival ids, since the runner gives the stage's output records ids of their own.
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
@@ -78,7 +80,6 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         guard let instruction = record[settings.instructionField]?.string, let response = record[settings.responseField]?.string else {
             return
         }
-        // The runner gives output records ids of their own; rejects and references use input ids.
         let id = record["filter"]?["input_id"]?.string ?? record.id
         let rank = DocumentRank(prior: true, score: 0, key: Self.key(id))
         try lock.withLock {
@@ -116,6 +117,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         candidate.producedWords = report.producedWords
         candidate.lengthScore = report.lengthScore
         candidate.rank.score = report.score
+        var sketches: [DedupFilterSettings.Field: MinHashSketch] = [:]
         if var failure = report.failure {
             failure.excerpts = ["instruction": .string(Self.excerpt(instruction)), "raw": .string(Self.excerpt(response))]
             candidate.verdict = failure
@@ -123,9 +125,6 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         } else {
             candidate.instructionHash = StableHash.of(TextNormalizer.normalize(instruction))
             candidate.responseHash = StableHash.of(TextNormalizer.normalize(response))
-        }
-        var sketches: [DedupFilterSettings.Field: MinHashSketch] = [:]
-        if report.failure == nil {
             for (field, hasher) in hashers { sketches[field] = hasher.sketch(of: field == .instruction ? instruction : response) }
         }
         try lock.withLock {
