@@ -46,7 +46,7 @@ public enum ReportCharts {
     static func lengthHistograms(_ report: DatasetReport) -> String {
         let groups = report.lengthHistograms
         let row = 110.0
-        var c = SVGCanvas(width: 640, height: 96 + row * Double(max(1, groups.count)), title: "Produced length per length bucket")
+        var c = SVGCanvas(width: 640, height: 92 + row * Double(max(1, groups.count)), title: "Produced length per length bucket")
         guard let first = groups.first?.histogram else {
             c.axes(x: nil, y: nil, xTitle: "produced words", yTitle: "records")
             c.empty("no final records")
@@ -54,10 +54,10 @@ public enum ReportCharts {
         }
         let x = LinearScale(domain: first.lower...first.upper, range: (c.plotLeft, c.plotRight))
         for (i, group) in groups.enumerated() {
-            let bottom = c.plotTop + row * Double(i + 1) - 22
+            let bottom = c.plotTop + row * Double(i + 1)
             let most = Double(max(1, group.histogram.counts.max() ?? 1))
-            let y = LinearScale(domain: 0...most, range: (bottom, bottom - row + 40))
-            c.text(DatasetReport.bucketName(group.bucket), x: c.plotLeft, y: bottom - row + 34, anchor: "start", size: 12, weight: "bold")
+            let y = LinearScale(domain: 0...most, range: (bottom, bottom - row + 30))
+            c.text(DatasetReport.bucketName(group.bucket), x: c.plotLeft + 6, y: bottom - row + 16, anchor: "start", size: 12, weight: "bold")
             c.line(x1: c.plotLeft, y1: bottom, x2: c.plotRight, y2: bottom)
             c.text(SVGCanvas.label(most), x: c.plotLeft - 8, y: y(most) + 4, anchor: "end", size: 10)
             for (bin, count) in group.histogram.counts.enumerated() where count > 0 {
