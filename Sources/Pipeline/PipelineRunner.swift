@@ -42,8 +42,18 @@ public final class PipelineRunner: @unchecked Sendable {
         self.logger = logger
         self.cancellation = cancellation
         progress = ([source.name] + transforms.map(\.name)).map(StageProgress.init(name:))
+        var hashes: [String] = []
+        for stage in [source] + transforms as [StageIdentity] {
+            hashes.append(hashes.last.map { ContentHash.of($0, stage.configHash) } ?? stage.configHash)
+        }
+        chainedHashes = hashes
         loader = RecordLoader(manifest: manifest)
     }
+
+    /// The hash that keys a stage's items: its own config hash chained with every earlier
+    /// stage's, so that a changed prompt or parameter re-runs that stage and every stage after
+    /// it (and nothing before).
+    public let chainedHashes: [String]
 
     /// A hash of everything in the pipeline file.
     public var pipelineHash: String { ContentHash.of(config.document.root.jsonString) }
@@ -167,7 +177,7 @@ public final class PipelineRunner: @unchecked Sendable {
             for _ in 0..<max(1, stage.concurrency) {
                 group.addTask {
                     while !self.cancellation.isCancelled, let record = await input.receive() {
-                        let key = stage.cacheKey(inputID: record.id)
+                        let key = ContentHash.of(stage.name, self.chainedHashes[index], record.id)
                         let cached = try self.manifest.cachedItem(stage: stage.name, cacheKey: key)
                         if !cached.isEmpty {
                             p.add(cached: 1)
@@ -176,7 +186,7 @@ public final class PipelineRunner: @unchecked Sendable {
                         }
                         let outcome: StageOutcome
                         do {
-                            outcome = Self.derivingIDs(try await stage.process(record, context: context), stage: stage, input: record.id)
+                            outcome = try await stage.process(record, context: context)
                         } catch {
                             if self.cancellation.isCancelled { break }
                             p.add(failed: 1)
@@ -199,7 +209,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let p = progress[index]
         defer { output?.finish(); p.markFinished() }
         while !cancellation.isCancelled, let record = await input.receive() {
-            let key = stage.cacheKey(inputID: record.id)
+            let key = ContentHash.of(stage.name, chainedHashes[index], record.id)
             let cached = try manifest.cachedItem(stage: stage.name, cacheKey: key)
             if cached.isEmpty {
                 try await stage.collect(record, cacheKey: key, context: context)
@@ -213,27 +223,11 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         // A cancelled barrier decides nothing: its items stay not done and the next build redoes them.
         guard !cancellation.isCancelled else { return }
-        for (key, decided) in try await stage.finish(context: context) {
-            let outcome = Self.derivingIDs(decided, stage: stage, input: nil)
+        for (key, outcome) in try await stage.finish(context: context) {
             try await writer.write(cacheKey: key, outcome: outcome)
             try await forward(outcome, progress: p, to: output)
         }
         try await writer.finish()
-    }
-
-    /// A stage's output record is new content: unless the stage gave it an id of its own, its id is
-    /// the hash of the stage's name, config and input id, so that a changed prompt or parameter
-    /// changes the ids downstream and the later stages recompute (their cache keys include these
-    /// ids), while an unchanged stage gives the same ids run after run. `input` nil (a barrier
-    /// stage's decisions) derives every record's id.
-    static func derivingIDs(_ outcome: StageOutcome, stage: StageIdentity, input: String?) -> StageOutcome {
-        guard case .records(let records) = outcome else { return outcome }
-        return .records(records.enumerated().map { seq, record in
-            guard input == nil || record.id == input else { return record }
-            var derived = record
-            derived.fields["id"] = .string(ContentHash.of(stage.name, stage.configHash, record.id, String(seq)))
-            return derived
-        })
     }
 
     private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {

@@ -77,9 +77,4 @@ public protocol BarrierStage: StageIdentity {
 extension StageIdentity {
     public var outputFolder: String { "shards" }
     public func summaryLines() -> [String] { [] }
-
-    /// Cache key of an item: hash of stage name, stage config hash and input id.
-    public func cacheKey(inputID: String) -> String {
-        ContentHash.of(name, configHash, inputID)
-    }
 }

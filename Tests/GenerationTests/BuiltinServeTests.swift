@@ -48,7 +48,8 @@ import Testing
         for seed in [1, 2] as [UInt64] {
             let output = try await client.generate(
                 [ChatMessage(role: "user", content: "Plan a 1500-word guide to Hong Kong as JSON paragraphs with word counts.")],
-                parameters: GenerationParameters(temperature: 0.8, maxTokens: 300, seed: seed, responseFormat: .jsonSchema(name: "plan", schema: schema)))
+                parameters: GenerationParameters(temperature: 0.8, maxTokens: 800, seed: seed, responseFormat: .jsonSchema(name: "plan", schema: schema)))
+            #expect(output.finishReason == .stop, "the grammar completes well within max_tokens: \(output.text)")
             let object = try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any]
             let paragraphs = try #require(object?["paragraphs"] as? [[String: Any]], "\(output.text)")
             #expect((2...4).contains(paragraphs.count))

@@ -4,7 +4,7 @@ import Testing
 @testable import Generation
 
 @Suite struct OpenAIBackendTests {
-    func backend(_ server: FaultServer, timeout: Double = 10, retries: Int = 2, key: String? = nil) throws -> OpenAIBackend {
+    func backend(_ server: FaultServer, timeout: Double = 120, retries: Int = 2, key: String? = nil) throws -> OpenAIBackend {
         var config = OpenAIBackendConfig(baseURL: server.baseURL, model: "m", apiKeyEnvironmentVariable: key == nil ? nil : "TEST_KEY")
         config.maxRetries = retries
         config.backoffBase = 0.01
@@ -36,9 +36,9 @@ import Testing
 
     @Test func timeoutDroppedConnectionAndMalformedJSONAreRetried() async throws {
         let server = try FaultServer()
-        let client = try backend(server, timeout: 1)
-        let slow = try await ask(client, "slow")
+        let slow = try await ask(try backend(server, timeout: 5), "slow")
         #expect(slow.finishReason == .stop && slow.retries == 1)
+        let client = try backend(server)
         let dropped = try await ask(client, "drop-then-ok")
         #expect(dropped.finishReason == .stop && dropped.retries == 1)
         let malformed = try await ask(client, "malformed-then-ok")

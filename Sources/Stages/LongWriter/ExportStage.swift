@@ -45,7 +45,6 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
             meta["prompt_hashes"] = ["write": write["prompt_hash"] ?? .null]
         }
         if let source = record["source"] { meta["source"] = source }
-        if let queryID = record["query_id"] { meta["query_id"] = queryID }
         return .records([Record(id: record.id, fields: [
             "messages": [["role": "user", "content": .string(query)], ["role": "assistant", "content": .string(response)]],
             "meta": .object(meta),

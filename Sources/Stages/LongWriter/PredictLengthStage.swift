@@ -100,7 +100,6 @@ public struct PredictLengthStage: TransformStage {
         }
         var out = record
         out["kind"] = "length"
-        out["query_id"] = .string(record.id)
         out["length"] = .object(length)
         return .records([out])
     }
