@@ -110,6 +110,13 @@ public final class PipelineRunner: @unchecked Sendable {
                 if failure == nil { failure = error }
             }
         }
+        if failure == nil && cancellation.cancelReason == nil {
+            for stage in [source] + transforms as [StageIdentity] where stage.outputFolder != "shards" {
+                let dropped = try DatasetCompactor.compact(stage: stage.name, folder: stage.outputFolder, manifest: manifest,
+                                                           runID: runID, level: config.output.zstdLevel)
+                if dropped > 0 { logger.info("\(stage.name): replaced \(dropped) record(s) by their newer version in \(stage.outputFolder)/") }
+            }
+        }
         let counts = try saveCounts(runID: runID)
         let usage = try flushUsage(runID: runID)
         let failed = progress.reduce(0) { $0 + $1.snapshot.failed }

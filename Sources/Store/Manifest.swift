@@ -91,24 +91,33 @@ public final class Manifest: @unchecked Sendable {
     /// Registers a finished shard and marks its items done, atomically.
     @discardableResult
     public func commitShard(_ info: ShardInfo, stage: String, role: ShardRole, runID: String, items: [ItemRow]) throws -> Int64 {
-        let relative = relativePath(info.path)
-        return try write { db in
-            try db.execute(sql: """
-                INSERT INTO shards (stage, role, path, run_id, records, uncompressed_bytes, compressed_bytes, sha256, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [stage, role.rawValue, relative, runID, info.records, info.uncompressedBytes,
-                                 info.compressedBytes, info.sha256, Date().timeIntervalSince1970])
-            let shardID = db.lastInsertedRowID
-            let statement = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO items (stage, cache_key, seq, record_id, status, reason, shard_id, line, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for item in items {
-                try statement.execute(arguments: [stage, item.cacheKey, item.seq, item.recordID,
-                                                  item.rejected ? "rejected" : "done", item.reason, shardID, item.line, runID])
-            }
-            return shardID
+        try write { db in try insertShard(db, info, stage: stage, role: role, runID: runID, items: items) }
+    }
+
+    func insertShard(_ db: Database, _ info: ShardInfo, stage: String, role: ShardRole, runID: String, items: [ItemRow]) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO shards (stage, role, path, run_id, records, uncompressed_bytes, compressed_bytes, sha256, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [stage, role.rawValue, relativePath(info.path), runID, info.records, info.uncompressedBytes,
+                             info.compressedBytes, info.sha256, Date().timeIntervalSince1970])
+        let shardID = db.lastInsertedRowID
+        let statement = try db.makeStatement(sql: """
+            INSERT OR REPLACE INTO items (stage, cache_key, seq, record_id, status, reason, shard_id, line, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for item in items {
+            try statement.execute(arguments: [stage, item.cacheKey, item.seq, item.recordID,
+                                              item.rejected ? "rejected" : "done", item.reason, shardID, item.line, runID])
         }
+        return shardID
+    }
+
+    func readRows(_ sql: String, _ arguments: [DatabaseValueConvertible]) throws -> [Row] {
+        try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+    }
+
+    func writeTransaction(_ body: (Database) throws -> Void) throws {
+        try write { db in try body(db) }
     }
 
     /// The finished outputs of an item, ordered by `seq`; empty when it is not done.

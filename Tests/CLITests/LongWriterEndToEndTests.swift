@@ -81,5 +81,10 @@ import Testing
         for stage in ["plan", "write", "export"] {
             #expect(stageLine(changed.stdout, stage).contains("computed 2,"), "\(stage): \(changed.stdout)")
         }
+        // The dataset holds the new version of each record, not both.
+        let after = try registeredLines(out, .data).filter { $0.contains("\"messages\"") }
+        #expect(after.count == 2)
+        #expect(Set(after.map { try! (JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! String }).count == 2)
+        #expect(try LWDataBinary.run(["verify", "--out", out]).status == 0)
     }
 }
