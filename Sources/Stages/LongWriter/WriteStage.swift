@@ -4,7 +4,9 @@ import Pipeline
 
 /// Stage `write` (AgentWrite step II): writes the plan's paragraphs in order. Each prompt holds
 /// the instruction, the plan, the text so far (fitted to the context budget) and the current
-/// step. Each step's token budget comes from its word count; the built-in decoder is kept from
+/// step; `context_tokens` caps that prompt below the model's context (a small model gains little
+/// from a long window, and a short one is much faster). Each step's token budget comes from its
+/// word count; the built-in decoder is kept from
 /// ending a step long before its budget. Each output is cleaned, and asked again when it comes
 /// back empty or caught in a repetition loop; a failure message never enters the text.
 public struct WriteStage: TransformStage {
@@ -16,12 +18,13 @@ public struct WriteStage: TransformStage {
     let sampling: SamplingSettings
     let tokensPerWord: Double
     let tokensPerCJKCharacter: Double
+    let contextTokens: Int?
     let modelIdentity: String
     public var configHash: String {
-        ContentHash.of(kind, prompt.hash, String(retries), sampling.canonical, "\(tokensPerWord)", "\(tokensPerCJKCharacter)", modelIdentity)
+        ContentHash.of(kind, prompt.hash, String(retries), sampling.canonical, "\(tokensPerWord)", "\(tokensPerCJKCharacter)", String(contextTokens ?? 0), modelIdentity)
     }
 
-    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character"] + SamplingSettings.keys
+    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
         let p = try ModelStageSupport.params(config.params, keys: Self.keys)
@@ -32,6 +35,7 @@ public struct WriteStage: TransformStage {
         sampling = try SamplingSettings(p, temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1)
         tokensPerWord = try p.double("tokens_per_word", range: 0.5...5) ?? 1.4
         tokensPerCJKCharacter = try p.double("tokens_per_cjk_character", range: 0.3...5) ?? 1.2
+        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
         self.modelIdentity = modelIdentity
     }
 
@@ -50,7 +54,8 @@ public struct WriteStage: TransformStage {
         let perUnit = cjk ? tokensPerCJKCharacter : tokensPerWord
         let planText = plan.enumerated().map { "Paragraph \($0 + 1) - Main Point: \($1.mainPoint) - Word Count: \($1.wordCount) words" }
             .joined(separator: "\n")
-        let budget = ContextBudget(contextTokens: model.contextTokens, countTokens: model.countTokens)
+        let budget = ContextBudget(contextTokens: min(contextTokens ?? model.contextTokens, model.contextTokens),
+                                   countTokens: model.countTokens)
         var paragraphs: [String] = []
         var steps: [JSONValue] = []
         var promptTokens = 0, completionTokens = 0
