@@ -26,14 +26,16 @@ final class FaultServer: @unchecked Sendable {
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) async {
         guard let body = try? JSONDecoder().decode(OpenAIWire.ChatRequest.self, from: request.body),
-              let scenario = body.messages.last?.content else {
+              let tagged = body.messages.last?.content else {
             responder.sendError(status: 400, message: "bad request")
             return
         }
+        // "name#tag": the tag keeps the counts of tests running at once apart.
+        let scenario = String(tagged.split(separator: "#").first ?? "")
         let attempt: Int = lock.withLock {
-            attempts[scenario, default: []].append(Date())
+            attempts[tagged, default: []].append(Date())
             authorizations.append(request.headers["authorization"] ?? "")
-            return attempts[scenario]!.count
+            return attempts[tagged]!.count
         }
         switch scenario {
         case "429-then-ok" where attempt == 1:

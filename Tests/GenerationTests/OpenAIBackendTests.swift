@@ -4,6 +4,11 @@ import Testing
 @testable import Generation
 
 @Suite struct OpenAIBackendTests {
+    /// Tags this test's scenarios, so that counts never mix with another test's.
+    let tag = UUID().uuidString
+
+    func tagged(_ scenario: String) -> String { scenario + "#" + tag }
+
     func backend(_ server: FaultServer, timeout: Double = 120, retries: Int = 2, key: String? = nil) throws -> OpenAIBackend {
         var config = OpenAIBackendConfig(baseURL: server.baseURL, model: "m", apiKeyEnvironmentVariable: key == nil ? nil : "TEST_KEY")
         config.maxRetries = retries
@@ -13,7 +18,7 @@ import Testing
     }
 
     func ask(_ backend: OpenAIBackend, _ scenario: String) async throws -> GenerationOutput {
-        try await backend.generate([ChatMessage(role: "user", content: scenario)], parameters: GenerationParameters(maxTokens: 16))
+        try await backend.generate([ChatMessage(role: "user", content: tagged(scenario))], parameters: GenerationParameters(maxTokens: 16))
     }
 
     @Test func honoursRetryAfterOn429() async throws {
@@ -21,7 +26,7 @@ import Testing
         let output = try await ask(try backend(server), "429-then-ok")
         #expect(output.finishReason == .stop && output.text == "answer to 429-then-ok")
         #expect(output.retries == 1)
-        let times = server.attemptTimes("429-then-ok")
+        let times = server.attemptTimes(tagged("429-then-ok"))
         #expect(times.count == 2)
         #expect(times[1].timeIntervalSince(times[0]) >= 0.9, "waited for Retry-After: 1")
     }
@@ -31,7 +36,7 @@ import Testing
         let output = try await ask(try backend(server, retries: 3), "500-always")
         #expect(output.finishReason == .error)
         #expect(output.error?.contains("HTTP 500") == true)
-        #expect(server.attemptTimes("500-always").count == 4)
+        #expect(server.attemptTimes(tagged("500-always")).count == 4)
     }
 
     @Test func timeoutDroppedConnectionAndMalformedJSONAreRetried() async throws {
@@ -49,7 +54,7 @@ import Testing
         let server = try FaultServer()
         let client = try backend(server)
         let bad = try await ask(client, "400")
-        #expect(bad.finishReason == .error && server.attemptTimes("400").count == 1)
+        #expect(bad.finishReason == .error && server.attemptTimes(tagged("400")).count == 1)
         let cut = try await ask(client, "length")
         #expect(cut.finishReason == .length && cut.text == "cut off mid")
         #expect(cut.promptTokens == 7 && cut.completionTokens == 3)
@@ -87,26 +92,26 @@ import Testing
         let folder = NSTemporaryDirectory() + "lwdata-cache-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cached = CachingGenerator(inner: try backend(server), cache: try RequestCache(directory: folder))
-        let messages = [ChatMessage(role: "user", content: "length")]
+        let messages = [ChatMessage(role: "user", content: tagged("length"))]
         let first = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 16))
         let again = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 16))
         #expect(!first.cached && again.cached && again.text == first.text)
-        #expect(server.attemptTimes("length").count == 1)
+        #expect(server.attemptTimes(tagged("length")).count == 1)
         _ = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 64))
-        #expect(server.attemptTimes("length").count == 2, "a larger max_tokens is a new request")
+        #expect(server.attemptTimes(tagged("length")).count == 2, "a larger max_tokens is a new request")
         // Errors are never cached.
         let failing = CachingGenerator(inner: try backend(server, retries: 0), cache: try RequestCache(directory: folder))
-        _ = try await failing.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
-        _ = try await failing.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
-        #expect(server.attemptTimes("500-always").count == 2)
+        _ = try await failing.generate([ChatMessage(role: "user", content: tagged("500-always"))], parameters: GenerationParameters())
+        _ = try await failing.generate([ChatMessage(role: "user", content: tagged("500-always"))], parameters: GenerationParameters())
+        #expect(server.attemptTimes(tagged("500-always")).count == 2)
     }
 
     @Test func meterCountsCallsRetriesErrorsAndTokens() async throws {
         let server = try FaultServer()
         let meter = UsageMeter()
         let metered = MeteredGenerator(inner: try backend(server, retries: 1), meter: meter, stage: "plan", backend: "openai")
-        _ = try await metered.generate([ChatMessage(role: "user", content: "429-then-ok")], parameters: GenerationParameters())
-        _ = try await metered.generate([ChatMessage(role: "user", content: "500-always")], parameters: GenerationParameters())
+        _ = try await metered.generate([ChatMessage(role: "user", content: tagged("429-then-ok"))], parameters: GenerationParameters())
+        _ = try await metered.generate([ChatMessage(role: "user", content: tagged("500-always"))], parameters: GenerationParameters())
         let counts = meter.drain()[UsageMeter.Key(stage: "plan", backend: "openai")]
         #expect(counts?.calls == 2 && counts?.retries == 2 && counts?.errors == 1)
         #expect(counts?.tokensIn == 7 && counts?.tokensOut == 3)
