@@ -136,6 +136,10 @@ public final class HTTPServer: @unchecked Sendable {
         guard length >= 0 else { return .failure(400, "invalid Content-Length") }
         guard length <= maxBodyBytes else { return .failure(413, "request body is larger than \(maxBodyBytes) bytes") }
         var body = Array(buffer[(headerEnd! + 4)...])
+        if body.count < length, headers["expect"]?.lowercased() == "100-continue" {
+            // curl (and so FoundationNetworking) waits for this before sending a larger body.
+            _ = "HTTP/1.1 100 Continue\r\n\r\n".withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        }
         while body.count < length {
             let n = recv(fd, &chunk, min(chunk.count, length - body.count), 0)
             if n <= 0 { return .failure(400, "request body ended early") }
