@@ -91,6 +91,7 @@ public final class LanguageModel: @unchecked Sendable {
         }
         var stoppedByString = false
 
+        if isCancelled() { throw GenerationFailure.cancelled }
         let prefillStart = Date()
         var logits = try model.forward(tokens: Array(prompt[reused...]), cache: cache)
         let decodeStart = Date()

@@ -40,6 +40,8 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
             queue.async { [self] in
                 slots.wait()
                 defer { slots.signal() }
+                // Cancelled while queued: do not even read the prompt.
+                if cancelled.isSet { return continuation.resume(throwing: CancellationError()) }
                 let started = Date()
                 do {
                     let result = try model.generate(messages, parameters: sampling, isCancelled: { cancelled.isSet }, onText: onText)
