@@ -1,5 +1,6 @@
 import Store
 import Foundation
+import TestSupport
 
 /// Runs the real `lwdata` executable built next to the test bundle.
 enum LWDataBinary {

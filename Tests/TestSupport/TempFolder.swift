@@ -1,22 +1,22 @@
 import Foundation
 
 /// A fresh folder under the system temp dir, removed when the value is dropped.
-final class TempFolder {
-    let path: String
+public final class TempFolder {
+    public let path: String
 
-    init(_ label: String = "test") {
+    public init(_ label: String = "test") {
         path = NSTemporaryDirectory() + "lwdata-\(label)-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 }
 
 /// Runs a command-line tool and returns its exit status and standard output.
 @discardableResult
-func runTool(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, output: String) {
+public func runTool(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [tool] + arguments

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Paths inside this repository, found from this source file.
-enum Repository {
-    static let root: String = {
+public enum Repository {
+    public static let root: String = {
         var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static func path(_ relative: String) -> String { root + "/" + relative }
+    public static func path(_ relative: String) -> String { root + "/" + relative }
 }
