@@ -16,6 +16,8 @@ public struct ModelSettings: Sendable, Equatable {
     public var backend: Backend = .builtin
     /// GGUF file for the built-in decoder (nil: the default model).
     public var path: String?
+    /// Chat template for the built-in decoder (`chatml`, `llama3`) when the model's own is not recognised.
+    public var chatTemplate: String?
     /// Longest prompt plus answer, in tokens, that stages may build (nil: the model's own context).
     public var contextTokens: Int?
     /// Requests the stages may have in flight together on this backend.
@@ -24,7 +26,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var requestCache = true
     public var openai: OpenAIBackendConfig?
 
-    public static let keys = ["backend", "path", "context_tokens", "concurrency", "request_cache", "base_url", "name",
+    public static let keys = ["backend", "path", "chat_template", "context_tokens", "concurrency", "request_cache", "base_url", "name",
                               "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
 
     public init() {}
@@ -35,6 +37,7 @@ public struct ModelSettings: Sendable, Equatable {
             self.backend = backend
         }
         path = try o.string("path")
+        chatTemplate = try o.string("chat_template")
         contextTokens = try o.int("context_tokens", range: 256...1_048_576)
         concurrency = try o.int("concurrency", range: 1...1024) ?? concurrency
         requestCache = try o.bool("request_cache") ?? requestCache
@@ -45,7 +48,9 @@ public struct ModelSettings: Sendable, Equatable {
                 throw o.document.error(o.sub(stray), "'\(stray)' is for backend: openai")
             }
         case .openai:
-            if o.object["path"] != nil { throw o.document.error(o.sub("path"), "'path' is for backend: builtin") }
+            for key in ["path", "chat_template"] where o.object[key] != nil {
+                throw o.document.error(o.sub(key), "'\(key)' is for backend: builtin")
+            }
             var config = OpenAIBackendConfig(baseURL: try o.string("base_url") ?? "", model: try o.string("name") ?? "",
                                              apiKeyEnvironmentVariable: try o.string("api_key_env"))
             guard !config.baseURL.isEmpty else { throw o.document.error(o.path, "backend openai needs base_url") }

@@ -19,7 +19,7 @@ enum ModelHandleFactory {
                                enforcesFormat: false, meter: meter)
         case .builtin:
             let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
-            let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens)
+            let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens, chatTemplate: settings.chatTemplate)
             var generator: TextGenerator = backend
             if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
             let digest = try FileSystem.sha256(ofFile: path)
