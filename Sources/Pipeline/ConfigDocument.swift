@@ -100,6 +100,11 @@ public struct ConfigObject: Sendable {
 
     public func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// The same mapping, refusing keys outside `keys` (a stage checking its own `params:`).
+    public func restricted(to keys: [String]) throws -> ConfigObject {
+        try ConfigObject(document, path: path, value: .object(object), allowed: keys)
+    }
+
     public func string(_ key: String) throws -> String? {
         guard let value = object[key], value != .null else { return nil }
         guard case .string(let s) = value else { throw document.error(sub(key), "expected a string, found \(value.typeName)") }

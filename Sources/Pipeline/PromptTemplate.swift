@@ -48,14 +48,19 @@ public struct PromptTemplate: Sendable, Equatable {
     /// The slots the template uses.
     public var slots: Set<String> {
         var found = Set<String>()
-        for message in messages {
-            var rest = Substring(message.content)
-            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-                found.insert(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces))
-                rest = rest[close.upperBound...]
-            }
-        }
+        for message in messages { Self.scan(message.content) { _, slot in if let slot { found.insert(slot) } } }
         return found
+    }
+
+    /// Walks `content` as text runs and `{{slot}}` names (trimmed), in order.
+    private static func scan(_ content: String, _ body: (Substring, String?) -> Void) {
+        var rest = Substring(content)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            body(rest[..<open.lowerBound], nil)
+            body("", rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        body(rest, nil)
     }
 
     /// The messages with every slot filled.
@@ -65,13 +70,8 @@ public struct PromptTemplate: Sendable, Equatable {
         }
         return messages.map { message in
             var content = ""
-            var rest = Substring(message.content)
-            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-                let key = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                content += rest[..<open.lowerBound] + (values[key] ?? "")
-                rest = rest[close.upperBound...]
-            }
-            return ChatMessage(role: message.role, content: content + rest)
+            Self.scan(message.content) { text, slot in content += slot.map { values[$0] ?? "" } ?? String(text) }
+            return ChatMessage(role: message.role, content: content)
         }
     }
 }

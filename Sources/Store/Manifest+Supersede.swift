@@ -28,7 +28,7 @@ extension Manifest {
     /// Replaces shard `old` by `new` (nil: no line is left) holding `items`, and forgets every
     /// other item of `old`, in one transaction.
     public func replaceShard(_ old: Int64, with new: ShardInfo?, stage: String, role: ShardRole, runID: String, items: [ItemRow]) throws {
-        try writeTransaction { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM items WHERE shard_id = ?", arguments: [old])
             try db.execute(sql: "DELETE FROM shards WHERE id = ?", arguments: [old])
             if let new {

@@ -116,10 +116,6 @@ public final class Manifest: @unchecked Sendable {
         try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
     }
 
-    func writeTransaction(_ body: (Database) throws -> Void) throws {
-        try write { db in try body(db) }
-    }
-
     /// The finished outputs of an item, ordered by `seq`; empty when it is not done.
     public func cachedItem(stage: String, cacheKey: String) throws -> [CachedItem] {
         try read { db in
@@ -214,13 +210,13 @@ public final class Manifest: @unchecked Sendable {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) } catch let error as StoreError { throw error } catch {
             throw StoreError.manifest(path: path, message: "\(error)")
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.write(body) } catch let error as StoreError { throw error } catch {
             throw StoreError.manifest(path: path, message: "\(error)")
         }

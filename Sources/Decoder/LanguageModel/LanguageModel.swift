@@ -102,15 +102,11 @@ public final class LanguageModel: @unchecked Sendable {
             let early = generated.count < p.minTokens
             let token: Int32 = try logits.withUnsafeMutableBufferPointer { buffer in
                 sampler.applyPenalties(buffer, history: history[...])
-                if let grammar, let state = grammarState {
-                    try grammar.apply(state, to: buffer)
-                    // Only the end is allowed: the output is complete whatever minTokens says.
-                    let onlyEnd = try grammar.allowedTokens(state).ids.allSatisfy { stops.contains($0) }
-                    if early && !onlyEnd {
-                        for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity }
-                    }
-                } else if early {
-                    for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity }
+                if let grammar, let state = grammarState { try grammar.apply(state, to: buffer) }
+                if early {
+                    // When the grammar allows only the end, the output is complete whatever minTokens says.
+                    let onlyEnd = try grammarState.map { try grammar!.allowedTokens($0).ids.allSatisfy(stops.contains) } ?? false
+                    if !onlyEnd { for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity } }
                 }
                 return sampler.pick(UnsafeBufferPointer(buffer))
             }

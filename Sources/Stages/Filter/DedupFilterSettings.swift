@@ -32,7 +32,7 @@ public struct DedupFilterSettings: Sendable, Equatable {
     public init() {}
 
     public init(_ params: ConfigObject) throws {
-        let p = try ConfigObject(params.document, path: params.path, value: .object(params.object), allowed: Self.keys)
+        let p = try params.restricted(to: Self.keys)
         instructionField = try p.string("instruction_field") ?? instructionField
         responseField = try p.string("response_field") ?? responseField
         requiredLengthField = try p.string("required_length_field") ?? requiredLengthField

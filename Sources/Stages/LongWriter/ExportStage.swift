@@ -16,7 +16,7 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
     private var scores: [Double] = []
 
     public init(_ config: StageConfig) throws {
-        _ = try ModelStageSupport.params(config.params, keys: [])
+        _ = try config.params.restricted(to: [])
         name = config.name
     }
 

@@ -27,11 +27,6 @@ enum ModelStageSupport {
         }
     }
 
-    /// Reads the `params:` of a stage allowing only `keys`.
-    static func params(_ params: ConfigObject, keys: [String]) throws -> ConfigObject {
-        try ConfigObject(params.document, path: params.path, value: .object(params.object), allowed: keys)
-    }
-
     /// A record field as a string, or an error naming the stage and field.
     static func string(_ record: Record, _ key: String, stage: String) throws -> String {
         guard let value = record[key]?.string else {

@@ -22,7 +22,7 @@ public struct PlanStage: TransformStage {
     public static let keys = ["prompt", "format", "retries"] + SamplingSettings.keys
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try ModelStageSupport.params(config.params, keys: Self.keys)
+        let p = try config.params.restricted(to: Self.keys)
         name = config.name
         concurrency = config.concurrency
         format = try p.string("format") ?? "json"

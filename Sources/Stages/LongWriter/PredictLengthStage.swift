@@ -27,7 +27,7 @@ public struct PredictLengthStage: TransformStage {
     public static let keys = ["prompt_step1", "prompt_step2", "min_words", "max_words", "retries", "trust"]
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try ModelStageSupport.params(config.params, keys: Self.keys)
+        let p = try config.params.restricted(to: Self.keys)
         name = config.name
         concurrency = config.concurrency
         step1 = try ModelStageSupport.prompt(p, key: "prompt_step1", default: "prompts/predict_length_step1.txt", pipelineDirectory: pipeline.directory)

@@ -27,7 +27,7 @@ public struct WriteStage: TransformStage {
     public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try ModelStageSupport.params(config.params, keys: Self.keys)
+        let p = try config.params.restricted(to: Self.keys)
         name = config.name
         concurrency = config.concurrency
         prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/write.txt", pipelineDirectory: pipeline.directory)

@@ -17,7 +17,7 @@ public struct MineSettings: Sendable, Equatable {
     public init() {}
 
     public init(_ params: ConfigObject) throws {
-        let p = try ConfigObject(params.document, path: params.path, value: .object(params.object), allowed: Self.keys)
+        let p = try params.restricted(to: Self.keys)
         minChars = try p.int("min_chars", range: 0...1_000_000) ?? minChars
         maxChars = try p.int("max_chars", range: 1...100_000_000) ?? maxChars
         limit = try p.int("limit", range: 0...Int.max) ?? limit
