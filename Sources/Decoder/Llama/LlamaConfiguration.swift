@@ -1,8 +1,8 @@
-/// Hyperparameters of a Llama-architecture model, read from the `{arch}.*` GGUF metadata
-/// keys (the names below are those keys without the prefix).
+/// Hyperparameters of a Llama-family model (`llama` or `qwen2`), read from the `{arch}.*`
+/// GGUF metadata keys (the names below are those keys without the prefix).
 public struct LlamaConfiguration: Sendable, Equatable {
     /// Architectures whose GGUF layout and forward pass this decoder implements.
-    public static let supportedArchitectures = ["llama"]
+    public static let supportedArchitectures = ["llama", "qwen2"]
 
     /// `general.architecture`.
     public var architecture: String
@@ -28,6 +28,9 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var ropeDimensionCount: Int
     /// Vocabulary size (`vocab_size`, else the token embedding's row count).
     public var vocabularySize: Int
+
+    /// Which dimensions of a head RoPE rotates together (as llama.cpp's rope type for the architecture).
+    var ropePairing: RotaryEmbedding.Pairing { architecture == "qwen2" ? .halves : .adjacent }
 
     /// Width of the key and value projections: `headCountKV × headDimension`.
     public var keyValueWidth: Int { headCountKV * headDimension }

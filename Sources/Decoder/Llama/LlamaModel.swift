@@ -1,8 +1,10 @@
-/// A Llama-architecture transformer running on the weights of a memory-mapped GGUF file.
+/// A Llama-family transformer (`llama` or `qwen2`) running on the weights of a memory-mapped
+/// GGUF file.
 ///
 /// The forward pass follows the paper: token embedding, `blockCount` pre-norm blocks of
 /// grouped-query attention with RoPE and a SwiGLU MLP, a final RMSNorm and the output
-/// projection (the token embedding when the file has no `output.weight`). Weights stay in
+/// projection (the token embedding when the file has no `output.weight`). Qwen2 adds biases
+/// to the query/key/value projections and pairs RoPE dimensions by halves. Weights stay in
 /// their quantized encoding; matrix products run on the encoded blocks.
 ///
 /// The model holds no per-sequence state: each sequence has its own `KVCache`, so several
@@ -36,7 +38,10 @@ public final class LlamaModel: @unchecked Sendable {
                     query: try loader.matrix(prefix + "attn_q.weight", columns: c.embeddingLength, rows: c.queryWidth),
                     key: try loader.matrix(prefix + "attn_k.weight", columns: c.embeddingLength, rows: c.keyValueWidth),
                     value: try loader.matrix(prefix + "attn_v.weight", columns: c.embeddingLength, rows: c.keyValueWidth),
-                    output: try loader.matrix(prefix + "attn_output.weight", columns: c.queryWidth, rows: c.embeddingLength)),
+                    output: try loader.matrix(prefix + "attn_output.weight", columns: c.queryWidth, rows: c.embeddingLength),
+                    queryBias: try loader.optionalVector(prefix + "attn_q.bias", count: c.queryWidth),
+                    keyBias: try loader.optionalVector(prefix + "attn_k.bias", count: c.keyValueWidth),
+                    valueBias: try loader.optionalVector(prefix + "attn_v.bias", count: c.keyValueWidth)),
                 feedForwardNorm: try loader.vector(prefix + "ffn_norm.weight", count: c.embeddingLength),
                 feedForward: FeedForward(
                     gate: try loader.matrix(prefix + "ffn_gate.weight", columns: c.embeddingLength, rows: c.feedForwardLength),
@@ -49,7 +54,8 @@ public final class LlamaModel: @unchecked Sendable {
         } else {
             output = tokenEmbedding
         }
-        rope = RotaryEmbedding(dimensionCount: c.ropeDimensionCount, headDimension: c.headDimension, base: c.ropeFrequencyBase)
+        rope = RotaryEmbedding(dimensionCount: c.ropeDimensionCount, headDimension: c.headDimension, base: c.ropeFrequencyBase,
+                             pairing: c.ropePairing)
     }
 
     /// Opens the GGUF file at `path` and builds the model from it.

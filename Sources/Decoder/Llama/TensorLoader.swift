@@ -15,6 +15,11 @@ struct TensorLoader {
         return info.type.dequantize(file.data(of: info).baseAddress!, count: count)
     }
 
+    /// Like `vector(_:count:)`, or nil when the file has no tensor `name`.
+    func optionalVector(_ name: String, count: Int) throws -> [Float]? {
+        file.tensor(named: name) == nil ? nil : try vector(name, count: count)
+    }
+
     private func tensor(_ name: String, shape: [Int]) throws -> GGUFTensorInfo {
         guard let info = file.tensor(named: name) else { throw ModelError.missingTensor(path: file.path, tensor: name) }
         guard info.dimensions == shape else {

@@ -2,11 +2,15 @@ import CBLAS
 import Dispatch
 
 /// Grouped-query self-attention: `headCount` query heads share `headCountKV` key/value heads.
+/// The query/key/value projections may have biases (`qwen2` has them, `llama` does not).
 struct Attention {
     let query: WeightMatrix
     let key: WeightMatrix
     let value: WeightMatrix
     let output: WeightMatrix
+    var queryBias: [Float]? = nil
+    var keyBias: [Float]? = nil
+    var valueBias: [Float]? = nil
 }
 
 /// The SwiGLU MLP: `down(silu(gate(x)) ⊙ up(x))`.
@@ -36,6 +40,9 @@ struct TransformerBlock {
             MatrixProduct(matrix: attention.key, input: input, output: buffers.key.pointer),
             MatrixProduct(matrix: attention.value, input: input, output: buffers.value.pointer),
         ], vectors: tokens)
+        addBias(attention.queryBias, to: buffers.query, tokens: tokens)
+        addBias(attention.keyBias, to: buffers.key, tokens: tokens)
+        addBias(attention.valueBias, to: buffers.value, tokens: tokens)
 
         for t in 0 ..< tokens {
             let query = buffers.query[offset: t * c.queryWidth]
@@ -60,6 +67,15 @@ struct TransformerBlock {
         MatrixProduct.run([MatrixProduct(matrix: feedForward.down, input: buffers.gate.pointer,
                                          output: buffers.projected.pointer)], vectors: tokens)
         VectorMath.add(buffers.projected.pointer, to: buffers.hidden.pointer, count: tokens * width)
+    }
+
+    /// Adds `bias` (when there is one) to each of the `tokens` rows of `buffer`.
+    private func addBias(_ bias: [Float]?, to buffer: FloatBuffer, tokens: Int) {
+        bias?.withUnsafeBufferPointer { bias in
+            for t in 0 ..< tokens {
+                VectorMath.add(bias.baseAddress!, to: buffer[offset: t * bias.count], count: bias.count)
+            }
+        }
     }
 
     private func normalize(_ buffers: ForwardBuffers, tokens: Int, weight: [Float], epsilon: Float, width: Int) {
