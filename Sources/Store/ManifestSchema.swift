@@ -69,6 +69,28 @@ enum ManifestSchema {
                 CREATE INDEX items_by_reason ON items(stage, status, reason);
                 """)
         }
+        migrator.registerMigration("v3-releases") { db in
+            try db.execute(sql: """
+                CREATE TABLE releases (
+                    id TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    files INTEGER NOT NULL,
+                    records INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    digest TEXT NOT NULL
+                );
+                CREATE TABLE release_files (
+                    release_id TEXT NOT NULL REFERENCES releases(id),
+                    path TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    PRIMARY KEY (release_id, path)
+                );
+                """)
+        }
         return migrator
     }
 }
