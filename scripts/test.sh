@@ -9,6 +9,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-python3 -m pip install --quiet --disable-pip-version-check jsonschema pyyaml zstandard datasets openai
+python3 -m pip install --quiet --disable-pip-version-check jsonschema pyyaml zstandard datasets openai gguf==0.19.0 numpy
 swift build --build-tests
 swift test --skip-build "$@"
