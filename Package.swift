@@ -18,7 +18,9 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-        .target(name: "Decoder", dependencies: ["CBLAS"],
+        // Quantized int8 matrix kernels (AVX-512 VNNI / AVX2 chosen at run time) and the thread pool.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("pthread")]),
+        .target(name: "Decoder", dependencies: ["CBLAS", "CKernels"],
                 // Optimised even in debug builds: the tests run the real model, which is tens of
                 // times slower unoptimised. Only this target pays the longer compile.
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug)),

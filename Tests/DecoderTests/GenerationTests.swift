@@ -83,13 +83,13 @@ struct GenerationTests {
     }
 
     /// The one end-to-end run on the real model (slow in debug builds: keep it short).
-    @Test("the default model answers the capital of France greedily, streaming what it returns")
+    @Test("the default model answers the capital of Japan greedily, streaming what it returns")
     func capitalOfFrance() throws {
         let model = try LanguageModel(path: ModelLocator.existingModelPath())
         var streamed = ""
-        let result = try model.generate([ChatMessage(role: "user", content: "What is the capital of France?")],
+        let result = try model.generate([ChatMessage(role: "user", content: "What is the capital of Japan?")],
                                         parameters: SamplingParameters(temperature: 0, maxTokens: 12)) { streamed += $0 }
-        #expect(result.text.contains("Paris"), "answer: \(result.text)")
+        #expect(result.text.contains("Tokyo"), "answer: \(result.text)")
         #expect(result.stopReason == .stop, "the model ends its turn")
         #expect(streamed == result.text)
         #expect(!result.text.contains("<|im_end|>"))

@@ -15,7 +15,7 @@ struct LlamaModelTests {
         var tiny = TinyLlama()
         tiny.tiedOutput = tiedOutput
         let file = try GGUFFile(path: tiny.write(to: directory.url))
-        let model = try LlamaModel(file: file)
+        let model = try LlamaModel(file: file, precision: .float)
         let tokens: [Int32] = [3, 17, 0, 39, 8, 8, 21]
         let expected = tiny.referenceLogits(file: file, tokens: tokens)
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Decoder
 
-@Suite("Matrix products on encoded blocks")
+@Suite("Matrix products on encoded blocks, float activations")
 struct MatrixProductTests {
     /// Σ decoded · x in Double, the reference for every kernel.
     private static func referenceProduct(_ matrix: WeightMatrix, _ x: [Float]) -> [Double] {
@@ -11,12 +11,12 @@ struct MatrixProductTests {
         }
     }
 
-    static func run(_ matrix: WeightMatrix, _ x: [Float], vectors: Int) -> [Float] {
+    static func run(_ matrix: WeightMatrix, _ x: [Float], vectors: Int, precision: ActivationPrecision = .float) -> [Float] {
         var y = [Float](repeating: .nan, count: matrix.rows * vectors)
         x.withUnsafeBufferPointer { input in
             y.withUnsafeMutableBufferPointer { output in
                 MatrixProduct.run([MatrixProduct(matrix: matrix, input: input.baseAddress!, output: output.baseAddress!)],
-                                  vectors: vectors)
+                                  vectors: vectors, precision: precision)
             }
         }
         return y

@@ -10,7 +10,7 @@ import Testing
 /// made by the same script. The F32 file with a tied output runs as is in llama.cpp; the file
 /// with a separate output and mixed tensor types (Q4_K, Q5_K, Q6_K, Q8_0, Q4_0, Q4_1, F16,
 /// BF16) is compared with llama.cpp on its weights dequantized to F32, which is what this
-/// decoder computes (exactly decoded weights, f32 activations and KV cache).
+/// decoder computes with `precision: .float` (exactly decoded weights, f32 activations and KV cache).
 @Suite("Qwen2 against llama.cpp")
 struct Qwen2ReferenceTests {
     /// |Δlogit| allowed on every logit (logits here spread over about ±20).
@@ -123,7 +123,7 @@ struct Qwen2ReferenceTests {
     func logits(model name: String, prompt promptName: String) throws {
         try Self.withModels { folder in
             let prompt = try #require(try Self.prompts(of: name).first { $0.name == promptName })
-            let model = try LlamaModel(path: folder.appendingPathComponent(name).path)
+            let model = try LlamaModel(path: folder.appendingPathComponent(name).path, precision: .float)
             let rows = try model.forwardReturningAllLogits(tokens: prompt.tokens, cache: model.makeCache(capacity: 256))
             let last = Self.maxDifference(rows[rows.count - 1], prompt.last_logits)
             let mid = Self.maxDifference(rows[prompt.mid_position], prompt.mid_logits)
@@ -138,7 +138,7 @@ struct Qwen2ReferenceTests {
             let prompt = try #require(try Self.prompts(of: name).first { $0.name == promptName })
             // Every reference step is decided by more than our error, so the paths must not part.
             #expect(prompt.greedy_margins.allSatisfy { $0 > 2 * Self.tolerance })
-            let model = try LlamaModel(path: folder.appendingPathComponent(name).path)
+            let model = try LlamaModel(path: folder.appendingPathComponent(name).path, precision: .float)
             let cache = try model.makeCache(capacity: 256)
             var logits = try model.forward(tokens: prompt.tokens, cache: cache)
             var path: [Int32] = []

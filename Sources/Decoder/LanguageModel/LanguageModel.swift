@@ -13,15 +13,16 @@ public final class LanguageModel: @unchecked Sendable {
     private let grammarLock = NSLock()
     private var vocabulary: TokenVocabulary?
     private var grammars: [ResponseFormat: TokenGrammar] = [:]
-    private let prefixCaches: PrefixCachePool
+    let prefixCaches: PrefixCachePool
 
     /// `cachedSequences` KV caches of finished sequences are kept for prompt-prefix reuse
     /// (each holds at most the context's worth of positions; memory is committed as used).
-    public init(path: String, chatTemplate: String? = nil, cachedSequences: Int = 8) throws {
+    public init(path: String, chatTemplate: String? = nil, cachedSequences: Int = 8,
+                precision: ActivationPrecision = .int8) throws {
         prefixCaches = PrefixCachePool(limit: cachedSequences)
         self.path = path
         let file = try GGUFFile(path: path)
-        model = try LlamaModel(file: file)
+        model = try LlamaModel(file: file, precision: precision)
         tokenizer = try BPETokenizer(gguf: file)
         template = try ChatTemplate(gguf: file, override: chatTemplate)
         var ends = Set<Int32>()
@@ -52,90 +53,22 @@ public final class LanguageModel: @unchecked Sendable {
         try generate(promptTokens: promptTokens(messages), parameters: parameters, isCancelled: isCancelled, onText: onText)
     }
 
-    /// Generates a continuation of `promptTokens`.
+    /// Generates a continuation of `promptTokens` on the calling thread, one sequence alone
+    /// (`BatchEngine` runs many together).
     public func generate(promptTokens prompt: [Int32], parameters p: SamplingParameters,
                          isCancelled: () -> Bool = { false },
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
-        guard !prompt.isEmpty else { throw GenerationFailure.emptyPrompt }
-        let needed = prompt.count + p.maxTokens
-        guard prompt.count < contextLength else {
-            throw GenerationFailure.promptTooLong(promptTokens: prompt.count, maxTokens: p.maxTokens, context: contextLength)
-        }
-        let maxTokens = min(p.maxTokens, contextLength - prompt.count)
-        if needed > contextLength && maxTokens < 1 {
-            throw GenerationFailure.promptTooLong(promptTokens: prompt.count, maxTokens: p.maxTokens, context: contextLength)
-        }
-        let grammar = try grammar(for: p.responseFormat)
-        var grammarState = grammar?.initialState
-        let stops = Set(endTokens + p.stopTokens)
-        var sampler = Sampler(p)
-        var matcher = StopStringMatcher(p.stopStrings)
-        var decoder = tokenizer.makeStreamingDecoder()
-        let cache: KVCache
-        var reused = 0
-        if let hit = prefixCaches.take(for: prompt) {
-            (cache, reused) = hit
-        } else {
-            cache = try model.makeCache(capacity: contextLength)
-        }
-        var history = prompt
-        defer { prefixCaches.put(cache, tokens: history) }
-        var generated: [Int32] = []
-        var reason = StopReason.length
-        // The returned text is exactly what was streamed.
-        var text = ""
-        func emit(_ piece: String) {
-            guard !piece.isEmpty else { return }
-            text += piece
-            onText(piece)
-        }
-        var stoppedByString = false
-
-        if isCancelled() { throw GenerationFailure.cancelled }
-        let prefillStart = Date()
-        var logits = try model.forward(tokens: Array(prompt[reused...]), cache: cache)
-        let decodeStart = Date()
-        let promptSeconds = decodeStart.timeIntervalSince(prefillStart)
-
-        while generated.count < maxTokens {
-            if isCancelled() { throw GenerationFailure.cancelled }
-            let early = generated.count < p.minTokens
-            let token: Int32 = try logits.withUnsafeMutableBufferPointer { buffer in
-                sampler.applyPenalties(buffer, history: history[...])
-                if let grammar, let state = grammarState { try grammar.apply(state, to: buffer) }
-                if early {
-                    // When the grammar allows only the end, the output is complete whatever minTokens says.
-                    let onlyEnd = try grammarState.map { try grammar!.allowedTokens($0).ids.allSatisfy(stops.contains) } ?? false
-                    if !onlyEnd { for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity } }
-                }
-                return sampler.pick(UnsafeBufferPointer(buffer))
+        try withoutActuallyEscaping(onText) { onText in
+            let sequence = try SequenceDecoder(model: self, prompt: prompt, parameters: p, prefixCaches: prefixCaches, onText: onText)
+            defer { prefixCaches.put(sequence.cache, tokens: sequence.history) }
+            while !sequence.isFinished {
+                if isCancelled() { throw GenerationFailure.cancelled }
+                let step = sequence.nextInput(limit: Int.max)
+                var logits = try model.forward(tokens: step.tokens, cache: step.cache)
+                _ = try sequence.accept(&logits)
             }
-            if stops.contains(token) { reason = .stop; break }
-            generated.append(token)
-            history.append(token)
-            let (piece, stopped) = matcher.add(decoder.push(token), detecting: !early)
-            emit(piece)
-            if stopped {
-                reason = .stop
-                stoppedByString = true
-                break
-            }
-            if let grammar, let state = grammarState {
-                guard let next = try grammar.advance(state, token: token) else { break }
-                grammarState = next
-                if try grammar.allowedTokens(next).isEmpty { reason = .stop; break }
-            }
-            if generated.count >= maxTokens { break }
-            logits = try model.forward(tokens: [token], cache: cache)
+            return sequence.result
         }
-        if !stoppedByString {
-            // Bytes the streaming decoder still held (a character cut off by the end) can complete a stop string too.
-            let (piece, stopped) = matcher.add(decoder.finish(), detecting: generated.count > p.minTokens)
-            emit(piece)
-            if stopped { reason = .stop } else { emit(matcher.flush()) }
-        }
-        return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: prompt.count, reusedPromptTokens: reused,
-                                promptSeconds: promptSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
     }
 
     /// The compiled grammar of a response format (cached per format), nil for free text.

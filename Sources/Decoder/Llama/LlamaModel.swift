@@ -20,10 +20,13 @@ public final class LlamaModel: @unchecked Sendable {
     private let outputNorm: [Float]
     private let output: WeightMatrix
     private let rope: RotaryEmbedding
+    /// How matrix products treat activations (int8 blocks by default, as llama.cpp).
+    public let precision: ActivationPrecision
 
     /// Builds the model from `file`, checking the architecture and every tensor's shape
     /// against the hyperparameters.
-    public init(file: GGUFFile) throws {
+    public init(file: GGUFFile, precision: ActivationPrecision = .int8) throws {
+        self.precision = precision
         let c = try LlamaConfiguration(file: file)
         configuration = c
         self.file = file
@@ -59,8 +62,8 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Opens the GGUF file at `path` and builds the model from it.
-    public convenience init(path: String) throws {
-        try self.init(file: GGUFFile(path: path))
+    public convenience init(path: String, precision: ActivationPrecision = .int8) throws {
+        try self.init(file: GGUFFile(path: path), precision: precision)
     }
 
     /// A KV cache for one sequence of up to `capacity` positions (default: the model's context length).
@@ -75,39 +78,78 @@ public final class LlamaModel: @unchecked Sendable {
     /// Runs `tokens` at the next positions of `cache` (which records them) and returns the
     /// logits predicting the token after the last one.
     public func forward(tokens: [Int32], cache: KVCache) throws -> [Float] {
-        try run(tokens: tokens, cache: cache, logitsFrom: tokens.count - 1)[0]
+        try forward(batch: [SequenceStep(tokens: tokens, cache: cache)])[0]!
     }
 
     /// Like `forward(tokens:cache:)` but returns the logits after every one of `tokens`.
     public func forwardReturningAllLogits(tokens: [Int32], cache: KVCache) throws -> [[Float]] {
-        try run(tokens: tokens, cache: cache, logitsFrom: 0)
+        guard !tokens.isEmpty else { return [] }
+        let rows = try placeRows([SequenceStep(tokens: tokens, cache: cache)])
+        let buffers = try run(rows: rows, tokens: tokens)
+        cache.advance(by: tokens.count)
+        return logits(buffers, rows: Array(0 ..< tokens.count))
     }
 
-    private func run(tokens: [Int32], cache: KVCache, logitsFrom firstLogitRow: Int) throws -> [[Float]] {
-        let c = configuration
-        guard cache.layerCount == c.blockCount, cache.width == c.keyValueWidth else { throw ModelError.incompatibleCache }
-        guard !tokens.isEmpty else { return [] }
-        let start = cache.count
-        guard start + tokens.count <= cache.capacity else {
-            throw ModelError.contextOverflow(requested: start + tokens.count, capacity: cache.capacity)
+    /// One forward step for several sequences at once (a batch): each step's tokens run at the
+    /// next positions of its own cache, all rows sharing every matrix product, so the weights
+    /// are read once per step instead of once per sequence. Returns, per step, the logits
+    /// after its last token, or nil where `wantsLogits` is false (a prompt chunk that is not
+    /// the prompt's last). Each cache may appear once per call.
+    public func forward(batch steps: [SequenceStep]) throws -> [[Float]?] {
+        let active = steps.filter { !$0.tokens.isEmpty }
+        guard !active.isEmpty else { return steps.map { _ in nil } }
+        let rows = try placeRows(active)
+        let buffers = try run(rows: rows, tokens: active.flatMap(\.tokens))
+        var lastRows: [Int] = []
+        var row = 0
+        for step in active {
+            step.cache.advance(by: step.tokens.count)
+            row += step.tokens.count
+            if step.wantsLogits { lastRows.append(row - 1) }
         }
-        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) {
-            throw ModelError.tokenOutOfRange(token: bad, vocabularySize: c.vocabularySize)
+        var computed = logits(buffers, rows: lastRows)[...]
+        return steps.map { step in
+            step.tokens.isEmpty || !step.wantsLogits ? nil : computed.popFirst()
         }
+    }
 
-        let buffers = ForwardBuffers(configuration: c, tokens: tokens.count)
+    /// Checks `steps` against the caches and the vocabulary and lays out one row per token.
+    private func placeRows(_ steps: [SequenceStep]) throws -> [RowPlacement] {
+        let c = configuration
+        var seen = Set<ObjectIdentifier>()
+        var rows: [RowPlacement] = []
+        for step in steps {
+            let cache = step.cache
+            guard cache.layerCount == c.blockCount, cache.width == c.keyValueWidth else { throw ModelError.incompatibleCache }
+            precondition(seen.insert(ObjectIdentifier(cache)).inserted, "a KV cache appears twice in one batch")
+            let start = cache.count
+            guard start + step.tokens.count <= cache.capacity else {
+                throw ModelError.contextOverflow(requested: start + step.tokens.count, capacity: cache.capacity)
+            }
+            if let bad = step.tokens.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) {
+                throw ModelError.tokenOutOfRange(token: bad, vocabularySize: c.vocabularySize)
+            }
+            rows += (0 ..< step.tokens.count).map { RowPlacement(cache: cache, position: start + $0) }
+        }
+        return rows
+    }
+
+    /// Embeds `tokens` (one per row) and runs every block; the caches are written, not advanced.
+    private func run(rows: [RowPlacement], tokens: [Int32]) throws -> ForwardBuffers {
+        let c = configuration
+        let buffers = ForwardBuffers(configuration: c, tokens: rows.count)
         for (t, token) in tokens.enumerated() {
             tokenEmbedding.dequantizeRow(Int(token), into: buffers.hidden[offset: t * c.embeddingLength])
         }
         for (layer, block) in blocks.enumerated() {
-            block.forward(buffers, tokens: tokens.count, start: start, layer: layer, cache: cache, configuration: c, rope: rope)
+            block.forward(buffers, rows: rows, layer: layer, configuration: c, rope: rope, precision: precision)
         }
-        cache.advance(by: tokens.count)
-        return logits(buffers, rows: firstLogitRow ..< tokens.count)
+        return buffers
     }
 
     /// Final RMSNorm and output projection of the residual rows `rows`.
-    private func logits(_ buffers: ForwardBuffers, rows: Range<Int>) -> [[Float]] {
+    private func logits(_ buffers: ForwardBuffers, rows: [Int]) -> [[Float]] {
+        guard !rows.isEmpty else { return [] }
         let c = configuration
         let width = c.embeddingLength
         let normalized = FloatBuffer(count: rows.count * width)
@@ -118,9 +160,26 @@ public final class LlamaModel: @unchecked Sendable {
             }
         }
         let result = FloatBuffer(count: rows.count * c.vocabularySize)
-        MatrixProduct.run([MatrixProduct(matrix: output, input: normalized.pointer, output: result.pointer)], vectors: rows.count)
+        MatrixProduct.run([MatrixProduct(matrix: output, input: normalized.pointer, output: result.pointer)],
+                          vectors: rows.count, precision: precision)
         return (0 ..< rows.count).map { i in
             Array(UnsafeBufferPointer(start: result[offset: i * c.vocabularySize], count: c.vocabularySize))
         }
+    }
+}
+
+/// One sequence's part of a batched forward step (`LlamaModel.forward(batch:)`).
+public struct SequenceStep {
+    /// Tokens to run at the next positions of `cache`.
+    public var tokens: [Int32]
+    /// The sequence's cache; it records the tokens.
+    public var cache: KVCache
+    /// Whether the logits after the last token are needed (false for a prompt chunk that more chunks follow).
+    public var wantsLogits: Bool
+
+    public init(tokens: [Int32], cache: KVCache, wantsLogits: Bool = true) {
+        self.tokens = tokens
+        self.cache = cache
+        self.wantsLogits = wantsLogits
     }
 }

@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// Grouped-query self-attention: `headCount` query heads share `headCountKV` key/value heads.
 /// The query/key/value projections may have biases (`qwen2` has them, `llama` does not).
@@ -20,6 +19,14 @@ struct FeedForward {
     let down: WeightMatrix
 }
 
+/// Where one row of a forward step belongs: its sequence's cache and its position there.
+/// Rows of several sequences run through the matrix products together (a batch); each row
+/// attends only to its own sequence's cache.
+struct RowPlacement {
+    let cache: KVCache
+    let position: Int
+}
+
 /// One pre-norm transformer block:
 /// `h = x + attention(rmsnorm(x))`, `out = h + feedForward(rmsnorm(h))`.
 struct TransformerBlock {
@@ -28,10 +35,11 @@ struct TransformerBlock {
     let feedForwardNorm: [Float]
     let feedForward: FeedForward
 
-    /// Runs the block on the `tokens` rows of `buffers.hidden` (positions `start ..< start + tokens`),
-    /// writing their keys and values into `cache` at `layer`.
-    func forward(_ buffers: ForwardBuffers, tokens: Int, start: Int, layer: Int, cache: KVCache,
-                 configuration c: LlamaConfiguration, rope: RotaryEmbedding) {
+    /// Runs the block on the rows of `buffers.hidden` (one per entry of `rows`), writing each
+    /// row's key and value into its cache at `layer`.
+    func forward(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int,
+                 configuration c: LlamaConfiguration, rope: RotaryEmbedding, precision: ActivationPrecision) {
+        let tokens = rows.count
         let width = c.embeddingLength
         normalize(buffers, tokens: tokens, weight: attentionNorm, epsilon: c.rmsNormEpsilon, width: width)
         let input = UnsafePointer(buffers.normalized.pointer)
@@ -39,33 +47,33 @@ struct TransformerBlock {
             MatrixProduct(matrix: attention.query, input: input, output: buffers.query.pointer),
             MatrixProduct(matrix: attention.key, input: input, output: buffers.key.pointer),
             MatrixProduct(matrix: attention.value, input: input, output: buffers.value.pointer),
-        ], vectors: tokens)
+        ], vectors: tokens, precision: precision)
         addBias(attention.queryBias, to: buffers.query, tokens: tokens)
         addBias(attention.keyBias, to: buffers.key, tokens: tokens)
         addBias(attention.valueBias, to: buffers.value, tokens: tokens)
 
-        for t in 0 ..< tokens {
+        for (t, row) in rows.enumerated() {
             let query = buffers.query[offset: t * c.queryWidth]
             let key = buffers.key[offset: t * c.keyValueWidth]
-            rope.apply(query: query, queryHeads: c.headCount, key: key, keyHeads: c.headCountKV, position: start + t)
-            cache.key(layer: layer, position: start + t).update(from: key, count: c.keyValueWidth)
-            cache.value(layer: layer, position: start + t).update(from: buffers.value[offset: t * c.keyValueWidth],
-                                                                  count: c.keyValueWidth)
+            rope.apply(query: query, queryHeads: c.headCount, key: key, keyHeads: c.headCountKV, position: row.position)
+            row.cache.key(layer: layer, position: row.position).update(from: key, count: c.keyValueWidth)
+            row.cache.value(layer: layer, position: row.position).update(from: buffers.value[offset: t * c.keyValueWidth],
+                                                                         count: c.keyValueWidth)
         }
-        attend(buffers, tokens: tokens, start: start, layer: layer, cache: cache, configuration: c)
+        attend(buffers, rows: rows, layer: layer, configuration: c)
 
         MatrixProduct.run([MatrixProduct(matrix: attention.output, input: buffers.attended.pointer,
-                                         output: buffers.projected.pointer)], vectors: tokens)
+                                         output: buffers.projected.pointer)], vectors: tokens, precision: precision)
         VectorMath.add(buffers.projected.pointer, to: buffers.hidden.pointer, count: tokens * width)
 
         normalize(buffers, tokens: tokens, weight: feedForwardNorm, epsilon: c.rmsNormEpsilon, width: width)
         MatrixProduct.run([
             MatrixProduct(matrix: feedForward.gate, input: buffers.normalized.pointer, output: buffers.gate.pointer),
             MatrixProduct(matrix: feedForward.up, input: buffers.normalized.pointer, output: buffers.up.pointer),
-        ], vectors: tokens)
+        ], vectors: tokens, precision: precision)
         VectorMath.swiGLU(gate: buffers.gate.pointer, up: buffers.up.pointer, count: tokens * c.feedForwardLength)
         MatrixProduct.run([MatrixProduct(matrix: feedForward.down, input: buffers.gate.pointer,
-                                         output: buffers.projected.pointer)], vectors: tokens)
+                                         output: buffers.projected.pointer)], vectors: tokens, precision: precision)
         VectorMath.add(buffers.projected.pointer, to: buffers.hidden.pointer, count: tokens * width)
     }
 
@@ -87,14 +95,13 @@ struct TransformerBlock {
         }
     }
 
-    /// Causal scaled dot-product attention of each token's query heads over the cached
-    /// keys/values of positions `0 ... start + t`, into `buffers.attended`.
+    /// Causal scaled dot-product attention of each row's query heads over its own cache's
+    /// keys/values of positions `0 ... position`, into `buffers.attended`.
     ///
     /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores), two OpenBLAS sgemv calls
     /// over the strided rows of the cache (query heads that share a key/value head, as in
     /// grouped-query attention, read the same rows).
-    private func attend(_ buffers: ForwardBuffers, tokens: Int, start: Int, layer: Int, cache: KVCache,
-                        configuration c: LlamaConfiguration) {
+    private func attend(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration) {
         BLASThreads.singleThreaded
         let headDimension = c.headDimension
         let groupSize = c.headCount / c.headCountKV
@@ -102,12 +109,13 @@ struct TransformerBlock {
         let stride = Int32(c.keyValueWidth)
         let work = { (task: Int) in
             let t = task / c.headCount, head = task % c.headCount
-            let positions = start + t + 1
+            let row = rows[t]
+            let positions = row.position + 1
             let query = buffers.query[offset: t * c.queryWidth + head * headDimension]
             let output = buffers.attended[offset: t * c.queryWidth + head * headDimension]
             let keyValueOffset = (head / groupSize) * headDimension
-            let keys = cache.key(layer: layer, position: 0) + keyValueOffset
-            let values = cache.value(layer: layer, position: 0) + keyValueOffset
+            let keys = row.cache.key(layer: layer, position: 0) + keyValueOffset
+            let values = row.cache.value(layer: layer, position: 0) + keyValueOffset
             withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { buffer in
                 let scores = buffer.baseAddress!
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
@@ -117,13 +125,13 @@ struct TransformerBlock {
                             1, values, stride, scores, 1, 0, output, 1)
             }
         }
-        let tasks = tokens * c.headCount
-        // Spreading over cores pays once the scores and weighted sums outweigh the dispatch.
-        let multiplyAdds = tasks * (start + tokens) * headDimension * 2
-        if multiplyAdds < 100_000 {
+        let tasks = rows.count * c.headCount
+        // Spreading over cores pays once the scores and weighted sums outweigh the hand-off.
+        let multiplyAdds = rows.reduce(0) { $0 + $1.position + 1 } * c.headCount * headDimension * 2
+        if multiplyAdds < 20_000 {
             for task in 0 ..< tasks { work(task) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: tasks, execute: work)
+            KernelPool.shared.parallel(tasks, work)
         }
     }
 }

@@ -1,5 +1,5 @@
 import CBLAS
-import Dispatch
+import CKernels
 
 /// One matrix product of a forward step: `output[v][r] = matrix.row(r) · input[v]` for each
 /// of `vectors` input vectors (rows of `matrix.columns` floats, stored one after another)
@@ -18,11 +18,33 @@ struct MatrixProduct {
 
     /// Runs `products` (which may use different matrices) together, their rows split into
     /// chunks spread over the cores, so a step such as Q/K/V pays for one dispatch.
-    static func run(_ products: [MatrixProduct], vectors: Int) {
-        if vectors >= batchedThreshold {
+    static func run(_ products: [MatrixProduct], vectors: Int, precision: ActivationPrecision = .int8) {
+        if precision == .int8 && products.allSatisfy({ lw_has_kernel($0.matrix.type.rawValue) != 0 }) {
+            runQuantized(products, vectors: vectors)
+        } else if vectors >= batchedThreshold {
             runTiled(products, vectors: vectors)
         } else {
             runFused(products, vectors: vectors)
+        }
+    }
+
+    /// The integer kernels: each distinct input quantized once to 8-bit blocks.
+    private static func runQuantized(_ products: [MatrixProduct], vectors: Int) {
+        var quantized: [UnsafePointer<Float>: QuantizedVectors] = [:]
+        for product in products where quantized[product.input] == nil {
+            quantized[product.input] = QuantizedVectors(product.input, vectors: vectors, columns: product.matrix.columns)
+        }
+        let kernelProducts = products.map { product in
+            let input = quantized[product.input]!
+            return lw_product(weights: product.matrix.row(0).assumingMemoryBound(to: UInt8.self),
+                              row_bytes: product.matrix.type.rowBytes(product.matrix.columns),
+                              type: product.matrix.type.rawValue, rows: Int64(product.matrix.rows),
+                              blocks: Int64(product.matrix.columns / 32),
+                              input: input.blocks, input_stride: Int64(input.blocksPerVector),
+                              output: product.output, output_stride: Int64(product.matrix.rows))
+        }
+        withExtendedLifetime(quantized) {
+            lw_products_run(KernelPool.shared.pool, kernelProducts, Int64(kernelProducts.count), Int64(vectors))
         }
     }
 
@@ -81,10 +103,6 @@ struct MatrixProduct {
     }
 
     private static func parallel(_ count: Int, _ body: (Int) -> Void) {
-        if count == 1 {
-            body(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
-        }
+        KernelPool.shared.parallel(count, body)
     }
 }

@@ -1,0 +1,77 @@
+#ifndef LWDATA_CKERNELS_H
+#define LWDATA_CKERNELS_H
+
+/// Quantized matrix kernels and a low-latency thread pool for the built-in decoder.
+///
+/// Activations are quantized to `lw_q8_block`s (32 int8 values with an f32 scale, like
+/// ggml's Q8_1) and multiplied with weight rows in their GGUF encoding (Q4_0, Q4_1, Q8_0)
+/// using 8-bit integer dot products: AVX-512 VNNI or AVX2 when the processor has them
+/// (chosen at run time), portable C otherwise.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 32 activations as int8 `q` with scale `d` (value = q·d) and `s` = d·Σq.
+typedef struct {
+    float d;
+    float s;
+    int8_t q[32];
+} lw_q8_block;
+
+/// GGUF type codes of the weight encodings the kernels multiply directly.
+enum { LW_TYPE_Q4_0 = 2, LW_TYPE_Q4_1 = 3, LW_TYPE_Q8_0 = 8 };
+
+/// Whether `type` (a GGUF type code) has a quantized kernel.
+int lw_has_kernel(uint32_t type);
+
+/// Quantizes `count` floats (a multiple of 32) from `x` into `count / 32` blocks at `out`.
+void lw_quantize_q8(const float *x, int64_t count, lw_q8_block *out);
+
+/// One matrix product: `output[v * output_stride + r] = row r of weights · input vector v`.
+typedef struct {
+    const uint8_t *weights;      ///< first row of the matrix, in its GGUF encoding
+    size_t row_bytes;            ///< bytes per row
+    uint32_t type;               ///< LW_TYPE_*
+    int64_t rows;                ///< rows of the matrix
+    int64_t blocks;              ///< 32-element blocks per row (columns / 32)
+    const lw_q8_block *input;    ///< vector v starts at input + v * input_stride
+    int64_t input_stride;        ///< blocks between consecutive input vectors
+    float *output;
+    int64_t output_stride;       ///< floats between consecutive output vectors
+} lw_product;
+
+/// Computes rows `[row_begin, row_end)` of `product` for `vectors` input vectors.
+void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_end, int64_t vectors);
+
+/// The instruction set the kernels use on this processor: "avx512-vnni", "avx2" or "portable".
+const char *lw_kernel_isa(void);
+
+/// Makes the kernels use instruction set `name` (one `lw_kernel_isa` can return) if this
+/// processor has it; returns 0 (and changes nothing) if not. For tests and benchmarks.
+int lw_set_kernel_isa(const char *name);
+
+typedef struct lw_pool lw_pool;
+
+/// A pool of `threads − 1` workers (the caller is the last thread). Workers spin briefly
+/// between jobs, then sleep.
+lw_pool *lw_pool_create(int threads);
+
+/// Threads of the pool, the caller included.
+int lw_pool_threads(const lw_pool *pool);
+
+/// Runs `body(context, task)` for every task in `[0, tasks)` on the pool's threads and the
+/// caller; returns when all have finished. Not reentrant: one job at a time per pool.
+void lw_pool_run(lw_pool *pool, int64_t tasks, void (*body)(void *context, int64_t task), void *context);
+
+/// Runs `count` products together: their rows are cut into tasks spread over the pool.
+void lw_products_run(lw_pool *pool, const lw_product *products, int64_t count, int64_t vectors);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

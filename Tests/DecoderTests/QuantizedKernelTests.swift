@@ -1,0 +1,117 @@
+import CKernels
+import Foundation
+import Testing
+@testable import Decoder
+
+/// The int8 kernels (activations quantized to 8-bit blocks) on every instruction set this
+/// processor has, against exact arithmetic on the same quantized activations.
+@Suite("Int8 matrix kernels", .serialized)
+struct QuantizedKernelTests {
+    static let kernelTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0]
+    static let instructionSets = ["portable", "avx2", "avx512-vnni"]
+
+    /// The activations as the kernels see them: each 32-block rounded to int8 · scale.
+    static func quantizedActivations(_ x: [Float], columns: Int) -> [Double] {
+        var blocks = [lw_q8_block](repeating: lw_q8_block(), count: x.count / 32)
+        x.withUnsafeBufferPointer { lw_quantize_q8($0.baseAddress!, Int64(x.count), &blocks) }
+        return blocks.flatMap { block in
+            withUnsafeBytes(of: block.q) { bytes in bytes.map { Double(Int8(bitPattern: $0)) * Double(block.d) } }
+        }
+    }
+
+    /// Runs `body` with each available instruction set selected, then restores the default.
+    static func forEachInstructionSet(_ body: (String) throws -> Void) rethrows {
+        let original = String(cString: lw_kernel_isa())
+        defer { _ = lw_set_kernel_isa(original) }
+        for isa in instructionSets where lw_set_kernel_isa(isa) != 0 {
+            try body(isa)
+        }
+    }
+
+    @Test("quantizing to 8-bit blocks keeps each value within half a step, and s = d·Σq")
+    func quantization() {
+        var random = SeededTestRandom(seed: 5)
+        let x = (0 ..< 256).map { i in i == 7 ? 0 : Float.random(in: -30 ... 30, using: &random) } + [Float](repeating: 0, count: 32)
+        var blocks = [lw_q8_block](repeating: lw_q8_block(), count: x.count / 32)
+        lw_quantize_q8(x, Int64(x.count), &blocks)
+        for (b, block) in blocks.enumerated() {
+            let q = withUnsafeBytes(of: block.q) { $0.map { Int(Int8(bitPattern: $0)) } }
+            #expect(abs(block.s - block.d * Float(q.reduce(0, +))) <= 1e-3 * (abs(block.s) + 1))
+            for i in 0 ..< 32 {
+                #expect(abs(Float(q[i]) * block.d - x[32 * b + i]) <= block.d / 2 + 1e-6, "block \(b) element \(i)")
+            }
+        }
+        #expect(blocks.last!.d == 0 && blocks.last!.s == 0, "an all-zero block has scale 0")
+    }
+
+    @Test("each instruction set equals exact arithmetic on the quantized activations, 1–9 vectors", arguments: kernelTypes)
+    func matchesExactArithmetic(type: GGMLType) throws {
+        var random = SeededTestRandom(seed: UInt64(type.rawValue) + 11)
+        let columns = 320, rows = 37
+        var builder = GGUFBuilder()
+        builder.tensors = [.init(name: "w", dimensions: [UInt64(columns), UInt64(rows)], typeCode: type.rawValue,
+                                 data: RandomTensor.bytes(type: type, rows: rows, columns: columns, using: &random))]
+        let directory = try TemporaryDirectory()
+        let file = try GGUFFile(path: builder.write(to: directory.url))
+        let matrix = WeightMatrix(file: file, tensor: try #require(file.tensor(named: "w")))
+        var tested: [String] = []
+        try Self.forEachInstructionSet { isa in
+            tested.append(isa)
+            for vectors in 1 ... 9 {
+                let x = (0 ..< columns * vectors).map { _ in Float.random(in: -3 ... 3, using: &random) }
+                let y = MatrixProductTests.run(matrix, x, vectors: vectors, precision: .int8)
+                for v in 0 ..< vectors {
+                    let q = Self.quantizedActivations(Array(x[v * columns ..< (v + 1) * columns]), columns: columns)
+                    for r in 0 ..< rows {
+                        let expected = zip(matrix.dequantizeRow(r), q).reduce(0.0) { $0 + Double($1.0) * $1.1 }
+                        #expect(abs(Double(y[v * rows + r]) - expected) <= 1e-4 * (abs(expected) + 1),
+                                "\(isa) \(type) vectors \(vectors) [\(v)][\(r)]")
+                    }
+                }
+            }
+        }
+        #expect(tested.contains("portable"))
+    }
+
+    @Test("on the real model, int8 products stay within the quantization error of float ones")
+    func realMatricesCloseToFloat() throws {
+        let file = try #require(TestModel.file, "default model missing at \(TestModel.path)")
+        var random = SeededTestRandom(seed: 17)
+        for name in ["blk.3.ffn_gate.weight", "blk.0.attn_output.weight", "token_embd.weight"] {
+            let matrix = WeightMatrix(file: file, tensor: try #require(file.tensor(named: name)))
+            let x = (0 ..< matrix.columns * 3).map { _ in Float.random(in: -1 ... 1, using: &random) }
+            let exact = MatrixProductTests.run(matrix, x, vectors: 3, precision: .float)
+            let fast = MatrixProductTests.run(matrix, x, vectors: 3, precision: .int8)
+            let scale = exact.map(abs).max()!
+            let worst = zip(exact, fast).map { abs($0 - $1) }.max()!
+            // Each activation moves by at most 1/254 of its block's largest value.
+            #expect(worst <= 0.02 * scale, "\(name): worst difference \(worst), largest output \(scale)")
+            #expect(worst > 0, "\(name): the int8 path was not taken")
+        }
+    }
+
+    @Test("the thread pool runs every task exactly once, also from several threads at once and nested")
+    func poolRunsEveryTask() async {
+        let pool = KernelPool.shared
+        await withTaskGroup(of: Bool.self) { group in
+            for caller in 0 ..< 4 {
+                group.addTask {
+                    var ok = true
+                    for round in 0 ..< 200 {
+                        let count = 1 + (round * 7 + caller) % 97
+                        let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+                        hits.initialize(repeating: 0, count: count)
+                        pool.parallel(count) { task in
+                            hits[task] += 1
+                            if task == 0 { pool.parallel(3) { _ in } }
+                        }
+                        ok = ok && (0 ..< count).allSatisfy { hits[$0] == 1 }
+                        hits.deallocate()
+                    }
+                    return ok
+                }
+            }
+            for await ok in group { #expect(ok) }
+        }
+    }
+}
