@@ -29,6 +29,12 @@ public final class PipelineRunner: @unchecked Sendable {
     private let loader: RecordLoader
     private let model: ModelHandle?
     private let channelCapacity = 64
+    /// Build only this part of the items (`--part I/N`); nil builds all of them.
+    public var partition: Partition?
+    /// Before running, forget damaged shards and what was derived from them (`--repair`).
+    public var repairDamagedShards = false
+    /// What the repair dropped (and this run recomputed), once `run` has started.
+    public private(set) var repair: RepairReport?
 
     /// `transforms` are `TransformStage`s or `BarrierStage`s, in pipeline order.
     public init(config: PipelineConfig, source: SourceStage, transforms: [StageIdentity], manifest: Manifest,
@@ -63,6 +69,15 @@ public final class PipelineRunner: @unchecked Sendable {
         let started = Date()
         try OrphanSweeper.sweep(manifest: manifest)
         try manifest.beginRun(id: runID, pipeline: config.name, pipelineHash: pipelineHash)
+        if repairDamagedShards {
+            do {
+                repair = try DamageRepair.repair(manifest: manifest, stages: ([source] + transforms).map(\.name),
+                                                 chainedHashes: chainedHashes, runID: runID, level: config.output.zstdLevel)
+            } catch {
+                try manifest.finishRun(id: runID, status: "failed", message: "repair: \(error)")
+                throw error
+            }
+        }
         let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, model: model)
         let writers = ([source] + transforms as [StageIdentity]).map {
             StageWriter(stage: $0.name, dataFolder: $0.outputFolder, runID: runID, directory: directory,
@@ -70,7 +85,7 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         let channels = transforms.map { _ in BoundedChannel<Record>(capacity: channelCapacity) }
         cancellation.onCancel { channels.forEach { $0.cancel() } }
-        progress[0].setTotal(try? source.estimatedItems(context: context))
+        progress[0].setTotal((try? source.estimatedItems(context: context)).map { $0 / (partition?.count ?? 1) })
 
         var failure: Error?
         let work = Task {
@@ -161,6 +176,7 @@ public final class PipelineRunner: @unchecked Sendable {
         try await source.produce(context: context, finished: finished) { item in
             switch item {
             case let .fresh(key, outcome):
+                guard self.partition?.owns(outcome) ?? true else { return }
                 try await writer.write(cacheKey: key, outcome: outcome)
                 try await self.forward(outcome, progress: p, to: output)
             case let .cached(key):

@@ -22,10 +22,18 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(name: .long, help: "GGUF model for the built-in backend (overrides the pipeline's model.path and LWDATA_MODEL).")
     var model: String?
 
+    @Option(name: .long, help: ArgumentHelp("Build only part I of N: a deterministic hash partition of the items, e.g. 2/4 (one folder per part; combine them with `lwdata merge`).", valueName: "I/N"))
+    var part: String?
+
+    @Flag(name: .long, help: "First forget the shards `lwdata verify` finds missing or damaged, and what later stages derived from them; the build then recomputes exactly those items.")
+    var repair = false
+
     func run() async throws {
         let logger = Console.bootstrapLogging(quiet: quiet)
         var config: PipelineConfig
+        let partition: Partition?
         do {
+            partition = try part.map(Partition.init(parsing:)).flatMap { $0.count > 1 ? $0 : nil }
             config = try PipelineConfig.load(file: pipeline)
             _ = try StageRegistry.makeStages(for: config)
             _ = try config.inputFiles()
@@ -67,6 +75,12 @@ struct BuildCommand: AsyncParsableCommand {
             let manifest = try Manifest(directory: directory)
             runner = PipelineRunner(config: config, source: stages.0, transforms: stages.1, manifest: manifest,
                                     directory: directory, logger: logger, cancellation: cancellation, model: handle)
+            try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
+            runner.partition = partition
+            runner.repairDamagedShards = repair
+        } catch let error as PartitionError {
+            Console.error("\(error)")
+            throw ExitCodes.badConfiguration
         } catch {
             Console.error("\(error)")
             throw ExitCodes.failure
@@ -80,9 +94,11 @@ struct BuildCommand: AsyncParsableCommand {
             reporter.stop()
         } catch {
             reporter.stop()
+            runner.repair.map { $0.summaryLines.forEach { Console.error($0) } }
             Console.error("build failed: \(error)")
             throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
         }
+        if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
         if !quiet {
             let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
             Console.out(BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory))

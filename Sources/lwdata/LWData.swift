@@ -15,7 +15,7 @@ struct LWData: AsyncParsableCommand {
             busy (another build holds its lock), 130 interrupted (re-run to resume).
             """,
         version: version,
-        subcommands: [BuildCommand.self, StatusCommand.self, InspectCommand.self, VerifyCommand.self, ReportCommand.self,
+        subcommands: [BuildCommand.self, StatusCommand.self, InspectCommand.self, VerifyCommand.self, MergeCommand.self, ReportCommand.self,
                       GenerateCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Store
+
+/// `lwdata merge`: combines the output folders of the parts of a build (`build --part I/N`) into one.
+struct MergeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the output folders of `lwdata build --part I/N` into one new folder (one manifest, each item once).",
+        discussion: """
+            Every folder must hold a finished build of the same pipeline (same stages and stage
+            configurations) with intact shards; partitioned folders must be all N parts of one
+            partition. Shards are hard-linked when --out is on the same file system, else copied.
+            An item met in more than one folder is kept once. The result is verified.
+            """)
+
+    @Argument(help: "The output folders to merge, e.g. part-1 part-2 part-3.")
+    var folders: [String]
+
+    @Option(name: .long, help: ArgumentHelp("The new folder to merge into (must not hold a build).", valueName: "DIR"))
+    var out: String
+
+    func run() async throws {
+        let directories = folders.map(Self.trimmed)
+        let target = Self.trimmed(out)
+        if let overlap = directories.first(where: { Self.sameFolder($0, target) }) {
+            Console.error("--out \(target) is one of the folders to merge (\(overlap)); merge into a new folder")
+            throw ExitCodes.badConfiguration
+        }
+        for (i, directory) in directories.enumerated() where directories[..<i].contains(where: { Self.sameFolder($0, directory) }) {
+            Console.error("\(directory) is given twice")
+            throw ExitCodes.badConfiguration
+        }
+        var inputs: [Manifest] = []
+        var locks: [OutputLock] = []
+        defer { locks.forEach { $0.release() } }
+        do {
+            for directory in directories { inputs.append(try ManifestOpener.open(directory)) }
+            try PartitionCoverage.check(try directories.map { ($0, try PartitionRecord.load(directory: $0)) })
+            for directory in directories + [target] { locks.append(try OutputLock(directory: directory, owner: "lwdata merge")) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Console.error("\(error)")
+            if case StoreError.busy = error { throw ExitCodes.busy }
+            throw ExitCodes.badConfiguration
+        }
+        let pipeline: BuiltPipeline
+        let output: Manifest
+        do {
+            pipeline = try OutputMerger.check(inputs)
+            if FileSystem.fileExists(target + "/manifest.sqlite"), try Manifest(directory: target).latestPipeline() != nil {
+                throw MergeError.outputInUse(directory: target)
+            }
+            output = try Manifest(directory: target)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCodes.badConfiguration
+        }
+        let report: MergeReport
+        do {
+            report = try OutputMerger.merge(inputs, pipeline: pipeline, into: output, runID: BuildCommand.newRunID())
+        } catch {
+            Console.error("merge failed: \(error); remove \(target) and merge again")
+            throw ExitCodes.failure
+        }
+        let (checked, problems) = try ShardVerifier.verify(output)
+        for line in Self.summary(report, output: output, folders: directories.count) { Console.out(line) }
+        let serious = problems.filter { $0.kind != .unregistered }
+        for problem in serious { Console.error("\(problem.kind.rawValue): \(problem.path): \(problem.detail)") }
+        Console.out("verified \(checked) shard(s): \(serious.isEmpty ? "all intact" : "\(serious.count) problem(s)")")
+        if !serious.isEmpty { throw ExitCodes.failure }
+    }
+
+    private static func summary(_ report: MergeReport, output: Manifest, folders: Int) -> [String] {
+        var lines = ["merged \(folders) folder(s) → \(output.directory): \(report.shardsLinked) shard(s) linked, "
+                     + "\(report.shardsCopied) copied, \(report.shardsRewritten) rewritten, \(report.shardsSkipped) left out; "
+                     + "\(report.duplicateItems) duplicate item(s) left out"]
+        for count in (try? output.itemCounts()) ?? [] {
+            lines.append("  \(count.stage.padding(toLength: 16, withPad: " ", startingAt: 0)) \(count.done) done, \(count.rejected) rejected")
+        }
+        return lines
+    }
+
+    private static func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    private static func sameFolder(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}
