@@ -128,36 +128,4 @@ import Testing
         #expect(try LWDataBinary.run(["build", pipeline, "--out", reference, "--quiet"]).status == 0)
         #expect(try registeredLines(out, .data) == (try registeredLines(reference, .data)))
     }
-
-    @Test func sigkillAtRandomMomentsLosesNothingAndDuplicatesNothing() throws {
-        let folder = TempFolder("cli-kill")
-        let pipeline = try writeLargeInput(in: folder, lines: 60_000, shardRecords: 1500)
-        let reference = folder.file("reference")
-        #expect(try LWDataBinary.run(["build", pipeline, "--out", reference, "--quiet"]).status == 0)
-        let expectedData = try registeredLines(reference, .data)
-        let expectedRejects = try registeredLines(reference, .reject)
-
-        let out = folder.file("out")
-        var rng = SystemRandomNumberGenerator()
-        var kills = 0
-        for _ in 0..<6 {
-            let build = try LWDataBinary.start(["build", pipeline, "--out", out, "--quiet"])
-            usleep(UInt32.random(in: 100_000...1_500_000, using: &rng))
-            if build.isRunning {
-                kill(build.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            build.waitUntilExit()
-            // Whatever was registered is intact after every kill.
-            #expect(try ShardVerifier.verify(Manifest(directory: out)).problems.allSatisfy { $0.kind == .unregistered })
-        }
-        #expect(kills > 0)
-        let final = try LWDataBinary.run(["build", pipeline, "--out", out, "--quiet"])
-        #expect(final.status == 0, "\(final.stderr)")
-        let data = try registeredLines(out, .data)
-        #expect(data.count == expectedData.count, "no record lost, none twice")
-        #expect(data == expectedData)
-        #expect(try registeredLines(out, .reject) == expectedRejects)
-        #expect(try LWDataBinary.run(["verify", "--out", out]).status == 0)
-    }
 }
