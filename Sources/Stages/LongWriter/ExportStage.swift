@@ -2,9 +2,10 @@ import Foundation
 import Pipeline
 
 /// Stage `export`: the training-ready record, `{"messages": [user, assistant], "meta": {…}}`,
-/// written to `dataset/<stage>/`. Meta holds required and produced length (CJK characters plus
-/// words), the LongBench-Write length score S_l, the plan, per-step word counts, model, prompt
-/// hashes, seeds, timings and tokens.
+/// written to `dataset/<stage>/`. Meta holds the recipe (`longwriter`, `backtranslate`,
+/// `self-lengthen`), required (when the record has a required length) and produced length (CJK
+/// characters plus words), the LongBench-Write length score S_l, the plan, per-step word counts,
+/// the other recipes' fields (`recipeFields`), model, prompt hashes, seeds, timings and tokens.
 public final class ExportStage: TransformStage, @unchecked Sendable {
     public let name: String
     public let kind = "export"
@@ -14,6 +15,10 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
     private let lock = NSLock()
     private var records = 0, words = 0
     private var scores: [Double] = []
+
+    /// Fields of the other recipes' records carried into `meta`: backtranslation's instruction,
+    /// constraints, rejected version and span; Self-Lengthen's rounds; the length requirement.
+    static let recipeFields = ["instruction", "constraints", "rejected", "span", "lengthen", "length_constraint", "original_query"]
 
     public init(_ config: StageConfig) throws {
         _ = try config.params.restricted(to: [])
@@ -29,16 +34,23 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
         lock.withLock {
             records += 1
             words += produced
-            scores.append(score)
+            if required > 0 { scores.append(score) }
         }
         var meta: [String: JSONValue] = [
-            "required_words": .int(required),
+            "recipe": record["recipe"] ?? "longwriter",
             "produced_words": .int(produced),
-            "length_score": .double((score * 100).rounded() / 100),
             "language": record["language"] ?? .null,
-            "plan": record["plan"] ?? .null,
-            "length_prediction": record["length"] ?? .null,
         ]
+        if required > 0 {
+            meta["required_words"] = .int(required)
+            meta["length_score"] = .double((score * 100).rounded() / 100)
+            meta["length_prediction"] = record["length"] ?? .null
+        }
+        if let plan = record["plan"] { meta["plan"] = plan }
+        for key in Self.recipeFields { if let value = record[key] { meta[key] = value } }
+        if let generation = record["generation"]?.object {
+            for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "prompt_hashes"] { meta[key] = generation[key] ?? .null }
+        }
         if let write = record["write_meta"]?.object {
             meta["step_words"] = .array((write["steps"]?.array ?? []).map { $0["words"] ?? .null })
             for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "context_cuts"] { meta[key] = write[key] ?? .null }
@@ -54,10 +66,11 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
     public func summaryLines() -> [String] {
         lock.withLock {
             guard records > 0 else { return [] }
+            guard !scores.isEmpty else { return ["\(name): \(records) records written this run, \(words) words"] }
             let mean = scores.reduce(0, +) / Double(scores.count)
             let good = scores.filter { $0 >= 80 }.count
             return ["\(name): \(records) records written this run, \(words) words, mean S_l \(String(format: "%.1f", mean)), "
-                    + "\(good) of \(records) with S_l ≥ 80"]
+                    + "\(good) of \(scores.count) with S_l ≥ 80"]
         }
     }
 }

@@ -1,0 +1,202 @@
+import Foundation
+import Generation
+import Pipeline
+
+/// Stage `backtranslate` (Suri): infers the instruction a writer could have followed to produce
+/// each document — a main instruction and an ordered list of constraints (style, content or
+/// both; specific, never quoting the text) — decoded under a JSON Schema so that even a small
+/// model's answer parses. Optionally a rejected instruction for preference training: the same
+/// instruction with every constraint minimally edited so that the document violates it.
+///
+/// The record becomes an instruction → original text pair: `query` (instruction and constraints
+/// as `prompts/backtranslate_format.txt` writes them) and `response` (the document), with
+/// `constraints`, `rejected`, and the document's `source` and `span`. A document longer than the
+/// prompt budget is shown as its beginning and end.
+public struct BacktranslateStage: TransformStage {
+    public let name: String
+    public let kind = "backtranslate"
+    public let concurrency: Int
+    let prompt: PromptTemplate
+    let rejectPrompt: PromptTemplate
+    let format: PromptTemplate
+    let kinds: [Constraint.Kind]
+    let minConstraints: Int
+    let maxConstraints: Int
+    let makeRejected: Bool
+    let retries: Int
+    let maxTokens: Int
+    let contextTokens: Int?
+    let sampling: SamplingSettings
+    let modelIdentity: String
+    public var configHash: String {
+        ContentHash.of(kind, prompt.hash, rejectPrompt.hash, format.hash, kinds.map(\.rawValue).joined(separator: ","),
+                       "\(minConstraints)-\(maxConstraints)", String(makeRejected), String(retries), String(maxTokens),
+                       String(contextTokens ?? 0), sampling.canonical, modelIdentity)
+    }
+
+    public static let keys = ["prompt", "reject_prompt", "format_prompt", "constraints", "min_constraints", "max_constraints",
+                              "rejected", "retries", "max_tokens", "context_tokens"] + SamplingSettings.keys
+
+    /// Words (CJK: characters) in a row that a constraint may share with the document before it counts as quoting it.
+    static let quoteWords = 8
+    static let quoteCJKCharacters = 12
+
+    public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
+        let p = try config.params.restricted(to: Self.keys)
+        name = config.name
+        concurrency = config.concurrency
+        prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/backtranslate.txt", pipelineDirectory: pipeline.directory)
+        rejectPrompt = try ModelStageSupport.prompt(p, key: "reject_prompt", default: "prompts/backtranslate_reject.txt", pipelineDirectory: pipeline.directory)
+        format = try ModelStageSupport.prompt(p, key: "format_prompt", default: "prompts/backtranslate_format.txt", pipelineDirectory: pipeline.directory)
+        switch try p.string("constraints") ?? "both" {
+        case "both": kinds = [.style, .content]
+        case "style": kinds = [.style]
+        case "content": kinds = [.content]
+        case let other: throw p.document.error(p.sub("constraints"), "expected both, style or content, found '\(other)'")
+        }
+        minConstraints = try p.int("min_constraints", range: 1...20) ?? 3
+        maxConstraints = try p.int("max_constraints", range: 1...20) ?? 6
+        guard maxConstraints >= minConstraints else {
+            throw p.document.error(p.sub("max_constraints"), "max_constraints (\(maxConstraints)) is below min_constraints (\(minConstraints))")
+        }
+        makeRejected = try p.bool("rejected") ?? true
+        retries = try p.int("retries", range: 0...10) ?? 2
+        maxTokens = try p.int("max_tokens", range: 32...16384) ?? 600
+        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
+        sampling = try SamplingSettings(p, temperature: 0.7)
+        self.modelIdentity = modelIdentity
+    }
+
+    /// The JSON Schema of the inferred instruction.
+    var schema: String {
+        let kindList = kinds.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
+        return #"{"type":"object","properties":{"instruction":{"type":"string","minLength":20,"maxLength":300},"constraints":{"type":"array","minItems":\#(minConstraints),"maxItems":\#(maxConstraints),"items":{"type":"object","properties":{"kind":{"enum":[\#(kindList)]},"text":{"type":"string","minLength":15,"maxLength":160}},"required":["kind","text"]}}},"required":["instruction","constraints"]}"#
+    }
+
+    /// The JSON Schema of the rejected constraints: exactly `count` strings.
+    static func rejectedSchema(count: Int) -> String {
+        #"{"type":"object","properties":{"constraints":{"type":"array","minItems":\#(count),"maxItems":\#(count),"items":{"type":"string","minLength":10,"maxLength":180}}},"required":["constraints"]}"#
+    }
+
+    public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
+        let document = try ModelStageSupport.string(record, "text", stage: name)
+        let model = try ModelStageSupport.model(context, stage: name)
+        let generator = model.generator(forStage: name)
+        var usage = CallUsage()
+        let slots = ["min_constraints": String(minConstraints), "max_constraints": String(maxConstraints),
+                     "kinds": kinds.map(\.rawValue).joined(separator: ", ")]
+        let skeleton = try prompt.render(slots.merging(["text": ""]) { a, _ in a })
+        let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
+        let budget = min(contextTokens ?? model.contextTokens, model.contextTokens) - fixed - maxTokens - 16
+        guard budget >= 128 else {
+            return .rejected(id: record.id, Rejection(reason: "context_overflow",
+                                                      detail: "the prompt leaves \(budget) tokens for the document",
+                                                      extra: ["source": record["source"] ?? .null]))
+        }
+        let excerpt = DocumentExcerpt(document, budgetTokens: budget, countTokens: model.countTokens)
+        let documentUnits = TextUnits(document)
+        var attempts: [JSONValue] = []
+        var accepted: (InferredInstruction, [JSONValue])?
+        for attempt in 0...retries {
+            let output = try await generate(generator, prompt, slots.merging(["text": excerpt.text]) { a, _ in a },
+                                            responseFormat: .jsonSchema(name: "inferred_instruction", schema: schema),
+                                            maxTokens: maxTokens, seed: ModelStageSupport.seed(name, record.id, String(attempt)), usage: &usage)
+            let checked = check(ConstraintParser.parse(output.text), document: documentUnits)
+            attempts.append(["raw": .string(output.text), "problem": checked.problem.map(JSONValue.string) ?? .null,
+                             "finish_reason": .string(output.finishReason.rawValue)])
+            if checked.problem == nil, let inferred = checked.inferred { accepted = (inferred, checked.dropped); break }
+        }
+        guard let (inferred, dropped) = accepted else {
+            return .rejected(id: record.id, Rejection(reason: "unusable_instruction",
+                                                      detail: "no usable instruction after \(retries + 1) attempts",
+                                                      extra: ["source": record["source"] ?? .null, "attempts": .array(attempts)]))
+        }
+        var out = record
+        out["text"] = nil
+        out["kind"] = "backtranslated"
+        out["recipe"] = "backtranslate"
+        out["query"] = .string(try render(inferred.instruction, inferred.constraints.map(\.text)))
+        out["response"] = .string(document)
+        out["instruction"] = .string(inferred.instruction)
+        out["constraints"] = .array(inferred.constraints.map { ["kind": .string($0.kind.rawValue), "text": .string($0.text)] })
+        if makeRejected {
+            out["rejected"] = try await rejected(inferred, generator: generator, record: record, usage: &usage)
+        }
+        out["generation"] = [
+            "attempts": .int(attempts.count), "shown_words": .int(excerpt.shownWords), "excerpt": .bool(excerpt.isCut),
+            "dropped_constraints": .array(dropped), "prompt_tokens": .int(usage.promptTokens),
+            "completion_tokens": .int(usage.completionTokens), "seconds": .double((usage.seconds * 10).rounded() / 10),
+            "model": .string(modelIdentity),
+            "prompt_hashes": ["backtranslate": .string(prompt.hash), "reject": makeRejected ? .string(rejectPrompt.hash) : .null,
+                              "format": .string(format.hash)],
+        ]
+        return .records([out])
+    }
+
+    /// The inferred instruction with unusable constraints dropped, or the problem that makes it unusable.
+    func check(_ parsed: InferredInstruction?, document: TextUnits) -> (inferred: InferredInstruction?, dropped: [JSONValue], problem: String?) {
+        guard var inferred = parsed else { return (nil, [], "the answer does not parse") }
+        let n = NGrams.size(for: document, words: Self.quoteWords, cjkCharacters: Self.quoteCJKCharacters)
+        if LengthCounter.count(inferred.instruction) < 4 { return (nil, [], "the main instruction is too short") }
+        if NGrams.shares(TextUnits(inferred.instruction), with: document, n: n) { return (nil, [], "the main instruction quotes the text") }
+        var dropped: [JSONValue] = []
+        inferred.constraints = inferred.constraints.filter { constraint in
+            let reason: String?
+            if !kinds.contains(constraint.kind) { reason = "kind_not_allowed" }
+            else if LengthCounter.count(constraint.text) < 3 { reason = "too_short" }
+            else if NGrams.shares(TextUnits(constraint.text), with: document, n: n) { reason = "quotes_text" }
+            else { reason = nil }
+            if let reason { dropped.append(["text": .string(constraint.text), "reason": .string(reason)]) }
+            return reason == nil
+        }
+        inferred.constraints = Array(inferred.constraints.prefix(maxConstraints))
+        if inferred.constraints.count < minConstraints {
+            return (nil, dropped, "\(inferred.constraints.count) usable constraints, at least \(minConstraints) needed")
+        }
+        return (inferred, dropped, nil)
+    }
+
+    /// The rejected version: each constraint minimally edited by the model, or by the rule edit
+    /// where the model's edit is missing, unchanged or not minimal.
+    func rejected(_ inferred: InferredInstruction, generator: TextGenerator, record: Record, usage: inout CallUsage) async throws -> JSONValue {
+        let originals = inferred.constraints.map(\.text)
+        let numbered = originals.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
+        var edits: [String] = []
+        for attempt in 0...retries {
+            let output = try await generate(generator, rejectPrompt, ["instruction": inferred.instruction, "constraints": numbered],
+                                            responseFormat: .jsonSchema(name: "rejected_constraints", schema: Self.rejectedSchema(count: originals.count)),
+                                            maxTokens: 60 * originals.count + 40, seed: ModelStageSupport.seed(name, "rejected", record.id, String(attempt)),
+                                            usage: &usage)
+            edits = ConstraintParser.parseList(output.text)
+            if edits.count >= originals.count { break }
+        }
+        var constraints: [JSONValue] = []
+        var texts: [String] = []
+        for (i, constraint) in inferred.constraints.enumerated() {
+            let modelEdit = i < edits.count && ConstraintEditor.isMinimalEdit(constraint.text, edits[i]) ? edits[i] : nil
+            let text = modelEdit ?? ConstraintEditor.ruleEdit(constraint.text)
+            texts.append(text)
+            constraints.append(["kind": .string(constraint.kind.rawValue), "text": .string(text),
+                                "edit": .string(modelEdit == nil ? "rule" : "model")])
+        }
+        return ["query": .string(try render(inferred.instruction, texts)), "constraints": .array(constraints)]
+    }
+
+    /// The instruction as the training record's user turn.
+    func render(_ instruction: String, _ constraints: [String]) throws -> String {
+        let numbered = constraints.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
+        return try format.render(["instruction": instruction, "constraints": numbered]).last?.content ?? instruction
+    }
+
+    private func generate(_ generator: TextGenerator, _ template: PromptTemplate, _ slots: [String: String], responseFormat: OutputFormat,
+                          maxTokens: Int, seed: UInt64, usage: inout CallUsage) async throws -> GenerationOutput {
+        let messages = try template.render(slots)
+        let parameters = GenerationParameters(temperature: sampling.temperature, topP: sampling.topP,
+                                              repetitionPenalty: sampling.repetitionPenalty, maxTokens: maxTokens, seed: seed,
+                                              responseFormat: responseFormat)
+        let output = try await generator.generate(messages, parameters: parameters)
+        if output.finishReason == .error { throw PipelineError.stage(name: name, message: output.error ?? "generation failed") }
+        usage.add(output)
+        return output
+    }
+}
