@@ -45,6 +45,7 @@ struct BuildCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
         }
+        for file in config.emptyInputFiles() { logger.warning("input \(file) is empty: it adds nothing to the build") }
         let directory = output.directory
         let lock: OutputLock
         do {
