@@ -84,7 +84,7 @@ struct GenerationTests {
 
     /// The one end-to-end run on the real model (slow in debug builds: keep it short).
     @Test("the default model answers the capital of Japan greedily, streaming what it returns")
-    func capitalOfFrance() throws {
+    func capitalOfJapan() throws {
         let model = try LanguageModel(path: ModelLocator.existingModelPath())
         var streamed = ""
         let result = try model.generate([ChatMessage(role: "user", content: "What is the capital of Japan?")],

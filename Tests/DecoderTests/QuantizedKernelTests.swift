@@ -114,4 +114,60 @@ struct QuantizedKernelTests {
             for await ok in group { #expect(ok) }
         }
     }
+
+    @Test("half-precision conversion rounds like Float16, on every instruction set")
+    func halfConversion() throws {
+        var random = SeededTestRandom(seed: 23)
+        let x: [Float] = (0 ..< 4000).map { i in
+            switch i % 5 {
+            case 0: return Float.random(in: -70_000 ... 70_000, using: &random)
+            case 1: return Float.random(in: -1e-6 ... 1e-6, using: &random)
+            default: return Float.random(in: -4 ... 4, using: &random)
+            }
+        } + [0, -0, .infinity, -.infinity, 65_520, 6e-8, 3e-8]
+        try Self.forEachInstructionSet { isa in
+            var out = [UInt16](repeating: 0, count: x.count)
+            lw_f32_to_f16(x, &out, Int64(x.count))
+            for (value, half) in zip(x, out) {
+                #expect(half == Float16(value).bitPattern, "\(isa): \(value) → \(String(half, radix: 16))")
+            }
+        }
+    }
+
+    @Test("attention over a half-precision cache equals exact softmax attention", arguments: [64, 128])
+    func attentionKernel(dimension: Int) throws {
+        var random = SeededTestRandom(seed: UInt64(dimension))
+        let stride = dimension * 3
+        for positions in [1, 7, 8, 9, 100, 301] {
+            let q = (0 ..< dimension).map { _ in Float.random(in: -2 ... 2, using: &random) }
+            let keys = (0 ..< positions * stride).map { _ in Float16(Float.random(in: -2 ... 2, using: &random)) }
+            let values = (0 ..< positions * stride).map { _ in Float16(Float.random(in: -3 ... 3, using: &random)) }
+            let offset = dimension  // the second of three heads sharing each position's row
+            let scale = 1 / Float(dimension).squareRoot()
+            let scores = (0 ..< positions).map { p in
+                (0 ..< dimension).reduce(0.0) { $0 + Double(q[$1]) * Double(Float(keys[p * stride + offset + $1])) } * Double(scale)
+            }
+            let top = scores.max()!
+            let weights = scores.map { exp($0 - top) }
+            let total = weights.reduce(0, +)
+            let expected = (0 ..< dimension).map { i in
+                (0 ..< positions).reduce(0.0) { $0 + weights[$1] / total * Double(Float(values[$1 * stride + offset + i])) }
+            }
+            try Self.forEachInstructionSet { isa in
+                var out = [Float](repeating: .nan, count: dimension)
+                var scratch = [Float](repeating: 0, count: positions)
+                keys.withUnsafeBufferPointer { k in
+                    values.withUnsafeBufferPointer { v in
+                        let kp = UnsafeRawPointer(k.baseAddress!).assumingMemoryBound(to: UInt16.self)
+                        let vp = UnsafeRawPointer(v.baseAddress!).assumingMemoryBound(to: UInt16.self)
+                        lw_attend_f16(q, kp + offset, vp + offset, Int64(stride), Int64(positions), Int64(dimension), scale,
+                                      &scratch, &out)
+                    }
+                }
+                for i in 0 ..< dimension {
+                    #expect(abs(Double(out[i]) - expected[i]) <= 1e-5 * (abs(expected[i]) + 1), "\(isa) positions \(positions) [\(i)]")
+                }
+            }
+        }
+    }
 }

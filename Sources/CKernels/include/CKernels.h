@@ -54,6 +54,16 @@ const char *lw_kernel_isa(void);
 /// processor has it; returns 0 (and changes nothing) if not. For tests and benchmarks.
 int lw_set_kernel_isa(const char *name);
 
+/// Converts `count` floats to IEEE half precision (round to nearest even).
+void lw_f32_to_f16(const float *x, uint16_t *out, int64_t count);
+
+/// Causal attention of one query head over `positions` cached positions stored in half
+/// precision: `scores[p] = scale · q·k_p`, softmax over p, `out = Σ_p softmax_p · v_p`.
+/// `keys`/`values` point at position 0 of the head's `dimension` elements; consecutive
+/// positions are `stride` elements apart. `scores` is scratch of `positions` floats.
+void lw_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
+                   int64_t positions, int64_t dimension, float scale, float *scores, float *out);
+
 typedef struct lw_pool lw_pool;
 
 /// A pool of `threads − 1` workers (the caller is the last thread). Workers spin briefly

@@ -1,26 +1,42 @@
+import CKernels
+
 /// The keys and values of every position processed so far in one sequence, for every layer.
 ///
 /// One cache belongs to one sequence; several sequences run on one model with one cache
 /// each. Storage for `capacity` positions is reserved up front, so a long generation never
-/// reallocates (the operating system commits pages only as positions are written).
+/// reallocates (the operating system commits pages only as positions are written). Entries
+/// are IEEE half floats (`halfPrecision`, llama.cpp's default: half the memory and half the
+/// bytes attention reads per token) or `Float`.
 public final class KVCache {
     /// Positions the cache can hold.
     public let capacity: Int
     /// Positions stored so far (the next token's position).
     public private(set) var count = 0
+    /// Whether entries are stored as half floats.
+    public let halfPrecision: Bool
 
     let layerCount: Int
     let width: Int
-    private let keys: FloatBuffer
-    private let values: FloatBuffer
+    private let keys: UnsafeMutableRawPointer
+    private let values: UnsafeMutableRawPointer
 
-    init(layerCount: Int, width: Int, capacity: Int) {
+    init(layerCount: Int, width: Int, capacity: Int, halfPrecision: Bool) {
         self.layerCount = layerCount
         self.width = width
         self.capacity = capacity
-        keys = FloatBuffer(count: layerCount * capacity * width)
-        values = FloatBuffer(count: layerCount * capacity * width)
+        self.halfPrecision = halfPrecision
+        let bytes = max(1, layerCount * capacity * width * (halfPrecision ? 2 : 4))
+        keys = .allocate(byteCount: bytes, alignment: 64)
+        values = .allocate(byteCount: bytes, alignment: 64)
     }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
+    }
+
+    /// Bytes the cache reserves (committed only as positions are written).
+    public var reservedBytes: Int { 2 * layerCount * capacity * width * (halfPrecision ? 2 : 4) }
 
     /// Forgets every position, to start a new sequence with the same storage.
     public func reset() { count = 0 }
@@ -31,16 +47,44 @@ public final class KVCache {
         count = positions
     }
 
-    /// Key vector (`width` floats) of `position` in `layer`.
+    /// Element offset of `position` in `layer`.
     @inline(__always)
-    func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float> {
-        keys[offset: (layer * capacity + position) * width]
+    private func offset(layer: Int, position: Int) -> Int { (layer * capacity + position) * width }
+
+    /// Stores the key and value vectors (`width` floats each) of `position` in `layer`.
+    func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        let at = offset(layer: layer, position: position)
+        if halfPrecision {
+            lw_f32_to_f16(key, keys.assumingMemoryBound(to: UInt16.self) + at, Int64(width))
+            lw_f32_to_f16(value, values.assumingMemoryBound(to: UInt16.self) + at, Int64(width))
+        } else {
+            (keys.assumingMemoryBound(to: Float.self) + at).update(from: key, count: width)
+            (values.assumingMemoryBound(to: Float.self) + at).update(from: value, count: width)
+        }
     }
 
-    /// Value vector (`width` floats) of `position` in `layer`.
+    /// Key vector of `position` in `layer` in a `Float` cache.
+    @inline(__always)
+    func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float> {
+        keys.assumingMemoryBound(to: Float.self) + offset(layer: layer, position: position)
+    }
+
+    /// Value vector of `position` in `layer` in a `Float` cache.
     @inline(__always)
     func value(layer: Int, position: Int) -> UnsafeMutablePointer<Float> {
-        values[offset: (layer * capacity + position) * width]
+        values.assumingMemoryBound(to: Float.self) + offset(layer: layer, position: position)
+    }
+
+    /// Key vector of `position` in `layer` in a half-precision cache.
+    @inline(__always)
+    func halfKey(layer: Int, position: Int) -> UnsafeMutablePointer<UInt16> {
+        keys.assumingMemoryBound(to: UInt16.self) + offset(layer: layer, position: position)
+    }
+
+    /// Value vector of `position` in `layer` in a half-precision cache.
+    @inline(__always)
+    func halfValue(layer: Int, position: Int) -> UnsafeMutablePointer<UInt16> {
+        values.assumingMemoryBound(to: UInt16.self) + offset(layer: layer, position: position)
     }
 
     /// Marks `positions` more positions as stored (after every layer wrote them).

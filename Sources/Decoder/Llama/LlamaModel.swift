@@ -72,7 +72,9 @@ public final class LlamaModel: @unchecked Sendable {
         guard capacity <= configuration.contextLength else {
             throw ModelError.cacheLargerThanContext(requested: capacity, contextLength: configuration.contextLength)
         }
-        return KVCache(layerCount: configuration.blockCount, width: configuration.keyValueWidth, capacity: max(1, capacity))
+        // The int8 path keeps keys and values in half precision, as llama.cpp does; the exact path in Float.
+        return KVCache(layerCount: configuration.blockCount, width: configuration.keyValueWidth, capacity: max(1, capacity),
+                       halfPrecision: precision == .int8)
     }
 
     /// Runs `tokens` at the next positions of `cache` (which records them) and returns the

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// Grouped-query self-attention: `headCount` query heads share `headCountKV` key/value heads.
 /// The query/key/value projections may have biases (`qwen2` has them, `llama` does not).
@@ -56,9 +57,7 @@ struct TransformerBlock {
             let query = buffers.query[offset: t * c.queryWidth]
             let key = buffers.key[offset: t * c.keyValueWidth]
             rope.apply(query: query, queryHeads: c.headCount, key: key, keyHeads: c.headCountKV, position: row.position)
-            row.cache.key(layer: layer, position: row.position).update(from: key, count: c.keyValueWidth)
-            row.cache.value(layer: layer, position: row.position).update(from: buffers.value[offset: t * c.keyValueWidth],
-                                                                         count: c.keyValueWidth)
+            row.cache.store(layer: layer, position: row.position, key: key, value: buffers.value[offset: t * c.keyValueWidth])
         }
         attend(buffers, rows: rows, layer: layer, configuration: c)
 
@@ -98,9 +97,10 @@ struct TransformerBlock {
     /// Causal scaled dot-product attention of each row's query heads over its own cache's
     /// keys/values of positions `0 ... position`, into `buffers.attended`.
     ///
-    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores), two OpenBLAS sgemv calls
-    /// over the strided rows of the cache (query heads that share a key/value head, as in
-    /// grouped-query attention, read the same rows).
+    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores): a C kernel reading the
+    /// half-precision cache, or two OpenBLAS sgemv calls over the strided rows of a `Float`
+    /// cache (query heads that share a key/value head, as in grouped-query attention, read
+    /// the same rows).
     private func attend(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration) {
         BLASThreads.singleThreaded
         let headDimension = c.headDimension
@@ -114,10 +114,16 @@ struct TransformerBlock {
             let query = buffers.query[offset: t * c.queryWidth + head * headDimension]
             let output = buffers.attended[offset: t * c.queryWidth + head * headDimension]
             let keyValueOffset = (head / groupSize) * headDimension
-            let keys = row.cache.key(layer: layer, position: 0) + keyValueOffset
-            let values = row.cache.value(layer: layer, position: 0) + keyValueOffset
             withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { buffer in
                 let scores = buffer.baseAddress!
+                if row.cache.halfPrecision {
+                    lw_attend_f16(query, row.cache.halfKey(layer: layer, position: 0) + keyValueOffset,
+                                  row.cache.halfValue(layer: layer, position: 0) + keyValueOffset, Int64(stride),
+                                  Int64(positions), Int64(headDimension), scale, scores, output)
+                    return
+                }
+                let keys = row.cache.key(layer: layer, position: 0) + keyValueOffset
+                let values = row.cache.value(layer: layer, position: 0) + keyValueOffset
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
                             scale, keys, stride, query, 1, 0, scores, 1)
                 VectorMath.softmax(scores, count: positions)

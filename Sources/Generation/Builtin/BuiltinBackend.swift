@@ -1,25 +1,26 @@
 import Decoder
 import Foundation
 
-/// `TextGenerator` on the built-in decoder. All requests of a build share this one backend,
-/// which runs them one at a time on its own thread: the forward pass already spreads each
-/// token's work over every core, and running sequences side by side without a batched forward
-/// pass only makes them compete (measured several times slower in total). Consecutive requests
-/// that share a prompt prefix reuse its keys and values (`LanguageModel`'s prefix cache).
+/// `TextGenerator` on the built-in decoder. All requests of a build share this one backend and
+/// its `BatchEngine`: concurrent requests decode together in one batch (continuous batching),
+/// so a stage's concurrency multiplies throughput instead of making requests compete for the
+/// cores. Requests that share a prompt prefix with a finished one reuse its keys and values.
 public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
     public let model: LanguageModel
+    public let engine: BatchEngine
     public let identity: String
     /// Longest prompt plus answer, in tokens.
     public let contextTokens: Int
-    private let slots: DispatchSemaphore
-    private let queue = DispatchQueue(label: "lwdata.builtin", attributes: .concurrent)
 
-    /// Loads the GGUF at `modelPath`; `maxContext` caps the context below the model's own.
-    public init(modelPath: String, maxContext: Int? = nil, chatTemplate: String? = nil) throws {
-        model = try LanguageModel(path: modelPath, chatTemplate: chatTemplate)
+    /// Loads the GGUF at `modelPath`; `maxContext` caps the context below the model's own;
+    /// `maxSequences` caps how many requests decode together (more wait in a queue).
+    public init(modelPath: String, maxContext: Int? = nil, chatTemplate: String? = nil, maxSequences: Int = 32) throws {
+        // Finished sequences' caches are kept for prefix reuse: one per running sequence (a
+        // record's next step shares the previous step's prompt) plus a few.
+        model = try LanguageModel(path: modelPath, chatTemplate: chatTemplate, cachedSequences: maxSequences + 8)
+        engine = BatchEngine(model: model, settings: .init(maxSequences: maxSequences))
         identity = "builtin:" + URL(fileURLWithPath: modelPath).lastPathComponent
         contextTokens = min(maxContext ?? model.contextLength, model.contextLength)
-        slots = DispatchSemaphore(value: 1)
     }
 
     /// Exact token count of a text under this model's tokenizer.
@@ -34,25 +35,23 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
     public func generate(_ messages: [ChatMessage], parameters: GenerationParameters,
                          onText: @escaping @Sendable (String) -> Void) async throws -> GenerationOutput {
         let sampling = Self.sampling(parameters)
+        let prompt = model.promptTokens(messages)
         let cancelled = CancelFlag()
+        let started = Date()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-            queue.async { [self] in
-                slots.wait()
-                defer { slots.signal() }
-                // Cancelled while queued: do not even read the prompt.
-                if cancelled.isSet { return continuation.resume(throwing: CancellationError()) }
-                let started = Date()
-                do {
-                    let result = try model.generate(messages, parameters: sampling, isCancelled: { cancelled.isSet }, onText: onText)
-                    continuation.resume(returning: GenerationOutput(
-                        text: result.text, finishReason: result.stopReason == .length ? .length : .stop,
-                        promptTokens: result.promptTokens, completionTokens: result.completionTokens,
-                        seconds: Date().timeIntervalSince(started)))
-                } catch {
-                    continuation.resume(throwing: error)
+                engine.submit(promptTokens: prompt, parameters: sampling, isCancelled: { cancelled.isSet },
+                              onText: onText) { outcome in
+                    switch outcome {
+                    case .success(let result):
+                        continuation.resume(returning: GenerationOutput(
+                            text: result.text, finishReason: result.stopReason == .length ? .length : .stop,
+                            promptTokens: result.promptTokens, completionTokens: result.completionTokens,
+                            seconds: Date().timeIntervalSince(started)))
+                    case .failure(let error):
+                        continuation.resume(throwing: error)
+                    }
                 }
-            }
             }
         } onCancel: {
             cancelled.set()
