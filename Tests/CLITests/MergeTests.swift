@@ -36,6 +36,32 @@ import Testing
         #expect(runs.filter { $0.message?.hasPrefix("merged 3 folder(s)") == true }.count == 1)
     }
 
+    @Test func theSlurmArrayExampleBuildsPartsThatMergeIntoTheFullBuild() throws {
+        let folder = TempFolder("merge-slurm")
+        let pipeline = Repository.path("pipelines/mine.yaml")
+        let root = folder.file("run")
+        // Three array tasks as Slurm starts them (ids 4, 5, 6: the script counts from the first).
+        for id in 4...6 {
+            let task = Process()
+            task.executableURL = URL(fileURLWithPath: "/bin/bash")
+            task.arguments = [Repository.path("examples/slurm-array.sh"), pipeline, root]
+            task.environment = ProcessInfo.processInfo.environment.merging([
+                "LWDATA": LWDataBinary.path, "SLURM_ARRAY_TASK_ID": "\(id)", "SLURM_ARRAY_TASK_MIN": "4",
+                "SLURM_ARRAY_TASK_MAX": "6", "SLURM_ARRAY_TASK_COUNT": "3",
+            ]) { $1 }
+            try task.run()
+            task.waitUntilExit()
+            #expect(task.terminationStatus == 0)
+        }
+        let parts = (1...3).map { "\(root)/part-\($0)-of-3" }
+        let merged = folder.file("merged")
+        #expect(try LWDataBinary.run(["merge"] + parts + ["--out", merged]).status == 0)
+        let full = folder.file("full")
+        #expect(try LWDataBinary.run(["build", pipeline, "--out", full, "--quiet"]).status == 0)
+        #expect(try registeredLines(merged, .data) == (try registeredLines(full, .data)))
+        #expect(try registeredLines(merged, .reject) == (try registeredLines(full, .reject)))
+    }
+
     @Test func partsOfATwoStagePipelineMergeIntoTheFullBuild() throws {
         let folder = TempFolder("merge-stages")
         let pipeline = try writeExplicitLengthPipeline(in: folder, queries: 200)
