@@ -38,18 +38,9 @@ extension Manifest {
         let items = try items(inShard: shard.id)
         let kept = items.filter { !lines.contains($0.line) }
         guard !kept.isEmpty else { return try forgetShard(shard) }
-        let byLine = Dictionary(uniqueKeysWithValues: kept.map { ($0.line, $0) })
         let folder = FileSystem.parent(of: absolutePath(shard.path))
         let writer = try ShardWriter(path: "\(folder)/\(runID)-repaired-\(shard.id).jsonl.zst", level: level)
-        var renumbered: [ItemRow] = []
-        var line = 0
-        try LineReader(path: absolutePath(shard.path)).forEach { bytes in
-            defer { line += 1 }
-            guard var item = byLine[line], let bytes else { return }
-            item.line = writer.records
-            renumbered.append(item)
-            try writer.append(line: bytes)
-        }
+        let renumbered = try writer.append(linesOf: absolutePath(shard.path), holding: kept)
         try replaceShard(shard.id, with: try writer.finish(), stage: shard.stage, role: shard.role, runID: runID, items: renumbered)
         try? FileManager.default.removeItem(atPath: absolutePath(shard.path))
     }

@@ -25,7 +25,7 @@ public enum MergeError: Error, CustomStringConvertible, Sendable {
         case let .pipelineMismatch(directory, expected, found):
             return "\(directory) was built with another pipeline: \(found), not \(expected); only parts of one pipeline merge"
         case let .outputInUse(directory):
-            return "\(directory) already holds a build; merge into a new folder"
+            return "\(directory) already holds a build (or a merge that did not finish); merge into a new folder, or remove it first"
         case let .fileExists(path):
             return "\(path) already exists in the merged folder"
         }
@@ -143,18 +143,9 @@ public enum OutputMerger {
     /// Writes the `keeping` items of a shard to a new shard of the merge run and registers it.
     private static func rewrite(_ shard: ShardRow, from input: Manifest, keeping: [ItemRow], into output: Manifest,
                                 runID: String, level: Int32) throws {
-        let byLine = Dictionary(uniqueKeysWithValues: keeping.map { ($0.line, $0) })
         let folder = FileSystem.parent(of: output.absolutePath(shard.path))
         let writer = try ShardWriter(path: "\(folder)/\(runID)-merged-\(shard.runID)-\(shard.id).jsonl.zst", level: level)
-        var renumbered: [ItemRow] = []
-        var line = 0
-        try LineReader(path: input.absolutePath(shard.path)).forEach { bytes in
-            defer { line += 1 }
-            guard var item = byLine[line], let bytes else { return }
-            item.line = writer.records
-            renumbered.append(item)
-            try writer.append(line: bytes)
-        }
+        let renumbered = try writer.append(linesOf: input.absolutePath(shard.path), holding: keeping)
         try output.commitShard(try writer.finish(), stage: shard.stage, role: shard.role, runID: runID, items: renumbered)
     }
 }

@@ -94,6 +94,21 @@ import Testing
         #expect(merge.stdout.contains("340 duplicate item(s) left out"), "\(merge.stdout)")
         #expect(try registeredLines(merged, .data) == (try registeredLines(a, .data)))
         #expect(try registeredLines(merged, .reject) == (try registeredLines(a, .reject)))
+
+        // A folder whose shard holds items met before and new ones: the shard is rewritten with the new ones only.
+        let queries = (0..<150).map { "Write an essay about subject \($0) and why it matters." }
+        for (name, count) in [("small", 100), ("large", 150)] {
+            try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true)
+            try (queries.prefix(count).joined(separator: "\n") + "\n").write(toFile: folder.file("\(name)/queries.txt"), atomically: true, encoding: .utf8)
+            try "name: essays\ninputs: [queries.txt]\nstages:\n  - name: mine\n".write(toFile: folder.file("\(name)/p.yaml"), atomically: true, encoding: .utf8)
+            #expect(try LWDataBinary.run(["build", folder.file("\(name)/p.yaml"), "--out", folder.file("\(name)/out"), "--quiet"]).status == 0)
+        }
+        let partial = folder.file("partial")
+        let merge2 = try LWDataBinary.run(["merge", folder.file("small/out"), folder.file("large/out"), "--out", partial])
+        #expect(merge2.status == 0, "\(merge2.stderr)")
+        #expect(merge2.stdout.contains("1 shard(s) linked, 0 copied, 1 rewritten, 0 left out; 100 duplicate item(s) left out"), "\(merge2.stdout)")
+        #expect(try registeredLines(partial, .data) == (try registeredLines(folder.file("large/out"), .data)))
+        #expect(try LWDataBinary.run(["verify", "--out", partial]).status == 0)
     }
 
     @Test func refusesWhatWouldLoseOrMixItems() throws {
