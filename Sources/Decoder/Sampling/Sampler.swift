@@ -35,35 +35,100 @@ public struct Sampler: Sendable {
         }
         let p = parameters
         guard p.temperature > 0, bestValue.isFinite else { return Int32(best) }
-        // Candidates: tokens within e^-30 of the best at this temperature (the rest cannot be drawn).
-        let cutoff = bestValue - 30 * p.temperature
-        var candidates: [(id: Int32, logit: Float)] = []
-        for i in 0..<logits.count where logits[i] >= cutoff { candidates.append((Int32(i), logits[i])) }
-        candidates.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) }
-        if p.topK > 0 && candidates.count > p.topK { candidates.removeLast(candidates.count - p.topK) }
-        var probabilities = candidates.map { exp(($0.logit - bestValue) / p.temperature) }
-        if p.minP > 0 {
-            let keep = probabilities.prefix { $0 >= p.minP }.count
-            candidates.removeLast(candidates.count - max(1, keep))
-            probabilities.removeLast(probabilities.count - max(1, keep))
+        // Candidates: tokens within e^-30 of the best at this temperature (the rest cannot be
+        // drawn), and with min-p at least p × the best's probability.
+        var cutoff = bestValue - 30 * p.temperature
+        if p.minP > 0 { cutoff = max(cutoff, bestValue + p.temperature * log(p.minP)) }
+        var candidates: [Candidate] = []
+        for i in 0..<logits.count where logits[i] >= cutoff {
+            candidates.append(Candidate(id: Int32(i), weight: exp((logits[i] - bestValue) / p.temperature), logit: logits[i]))
         }
-        var total = probabilities.reduce(0, +)
+        if p.topK <= 0 && p.topP >= 1 { return draw(from: candidates[...]) }
+        // Most likely first (ties: lower id first), taken from a heap only as far as top-k and
+        // top-p need: a full sort of tens of thousands of candidates per token is measurable.
+        var heap = CandidateHeap(candidates)
+        var kept: [Candidate] = []
+        if p.topK > 0 {
+            while kept.count < p.topK, let next = heap.popFirst() { kept.append(next) }
+        }
         if p.topP < 1 {
+            let total = p.topK > 0 ? kept.reduce(0) { $0 + $1.weight } : candidates.reduce(0) { $0 + $1.weight }
             var running: Float = 0
             var keep = 0
-            for value in probabilities {
-                running += value
+            while running < p.topP * total {
+                let next: Candidate
+                if keep < kept.count {
+                    next = kept[keep]
+                } else if p.topK <= 0, let popped = heap.popFirst() {
+                    kept.append(popped)
+                    next = popped
+                } else {
+                    break
+                }
+                running += next.weight
                 keep += 1
-                if running >= p.topP * total { break }
             }
-            probabilities.removeLast(probabilities.count - keep)
-            total = probabilities.reduce(0, +)
+            kept.removeLast(kept.count - max(1, keep))
         }
+        return draw(from: kept[...])
+    }
+
+    /// A seeded draw proportional to the weights.
+    private mutating func draw(from candidates: ArraySlice<Candidate>) -> Int32 {
+        let total = candidates.reduce(0) { $0 + $1.weight }
         var draw = random.nextUnit() * total
-        for (i, value) in probabilities.enumerated() {
-            draw -= value
-            if draw < 0 { return candidates[i].id }
+        for candidate in candidates {
+            draw -= candidate.weight
+            if draw < 0 { return candidate.id }
         }
-        return candidates[probabilities.count - 1].id
+        return candidates.last!.id
+    }
+}
+
+/// A token that can be drawn: its logit and its weight e^((logit − best) / temperature).
+struct Candidate {
+    let id: Int32
+    let weight: Float
+    let logit: Float
+
+    /// Order of likelihood: higher logit first, then lower id.
+    func precedes(_ other: Candidate) -> Bool { logit > other.logit || (logit == other.logit && id < other.id) }
+}
+
+/// A binary heap giving candidates most likely first.
+struct CandidateHeap {
+    private var items: [Candidate]
+
+    init(_ candidates: [Candidate]) {
+        items = candidates
+        var i = items.count / 2 - 1
+        while i >= 0 {
+            siftDown(i)
+            i -= 1
+        }
+    }
+
+    mutating func popFirst() -> Candidate? {
+        guard !items.isEmpty else { return nil }
+        let first = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            siftDown(0)
+        }
+        return first
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var top = parent
+            if left < items.count && items[left].precedes(items[top]) { top = left }
+            if right < items.count && items[right].precedes(items[top]) { top = right }
+            if top == parent { return }
+            items.swapAt(parent, top)
+            parent = top
+        }
     }
 }
