@@ -50,6 +50,35 @@ import Testing
         #expect(lost == 0 && duplicated == 0)
     }
 
+    @Test func partsKilledAtRandomMomentsStillMergeIntoTheFullBuild() throws {
+        let folder = TempFolder("fault-parts")
+        let pipeline = try writeLargeInput(in: folder, lines: 6000, shardRecords: 200)
+        let reference = folder.file("reference")
+        let started = Date()
+        #expect(try LWDataBinary.run(["build", pipeline, "--out", reference, "--quiet"]).status == 0)
+        let buildSeconds = max(0.2, Date().timeIntervalSince(started))
+        var rng = SystemRandomNumberGenerator()
+        var kills = 0
+        let parts = (1...3).map { folder.file("part-\($0)") }
+        for (i, part) in parts.enumerated() {
+            for _ in 0..<4 {
+                let build = try LWDataBinary.start(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"])
+                usleep(UInt32.random(in: 5_000...UInt32(buildSeconds * 400_000), using: &rng))
+                guard build.isRunning else { build.waitUntilExit(); break }
+                kill(build.processIdentifier, SIGKILL)
+                build.waitUntilExit()
+                if build.terminationReason == .uncaughtSignal { kills += 1 }
+            }
+            #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
+        }
+        #expect(kills > 0)
+        let merged = folder.file("merged")
+        let merge = try LWDataBinary.run(["merge"] + parts + ["--out", merged])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try registeredLines(merged, .data) == (try registeredLines(reference, .data)))
+        #expect(try registeredLines(merged, .reject) == (try registeredLines(reference, .reject)))
+    }
+
     @Test func aFullDiskFailsClearlyKeepsWhatIsFinishedAndTheBuildResumes() throws {
         let folder = TempFolder("fault-disk")
         let pipeline = try writeIncompressibleInput(in: folder, lines: 10_000, shardRecords: 200)
