@@ -142,7 +142,7 @@ import Testing
 
         // A damaged part.
         let manifest = try Manifest(directory: parts[2])
-        try FileManager.default.removeItem(atPath: manifest.absolutePath(try manifest.shards(role: .data)[0].path))
+        try FileManager.default.removeItem(atPath: manifest.absolutePath(try #require(try manifest.shards(role: .data).first).path))
         try refused(parts, "1 damaged shard(s): missing shards/mine/")
 
         // Not into a folder that holds a build, nor into one of the inputs.

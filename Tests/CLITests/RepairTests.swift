@@ -13,7 +13,7 @@ import Testing
         let expectedData = try registeredLines(out, .data), expectedRejects = try registeredLines(out, .reject)
 
         let manifest = try Manifest(directory: out)
-        let deleted = try manifest.shards(role: .data)[2]
+        let deleted = try #require(try manifest.shards(role: .data).dropFirst(2).first)
         let corrupted = try #require(try manifest.shards(role: .reject).first)
         let affected = try manifest.items(inShard: deleted.id).count + (try manifest.items(inShard: corrupted.id).count)
         try FileManager.default.removeItem(atPath: manifest.absolutePath(deleted.path))
@@ -51,7 +51,7 @@ import Testing
 
         // Lose one shard of queries: the length predictions made from them must be redone as well.
         let manifest = try Manifest(directory: out)
-        let lost = try manifest.shards(stage: "mine", role: .data)[1]
+        let lost = try #require(try manifest.shards(stage: "mine", role: .data).dropFirst().first)
         let lostIDs = Set(try manifest.items(inShard: lost.id).map(\.recordID))
         let derived = try manifest.shards(stage: "predict-length").flatMap { try manifest.items(inShard: $0.id) }
             .filter { lostIDs.contains($0.recordID) }.count
