@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import Stages
 
 /// The chunker on texts built here so each test knows its exact sizes: paragraphs of numbered
@@ -129,5 +131,48 @@ import Testing
         #expect(ParagraphRole.of("参考文献") == .referencesHeading)
         #expect(ParagraphRole.of("Okafor, N. (2019). Tides of trade. Lagos: Harbour Press.") == .referenceEntry)
         #expect(ParagraphRole.of("The chapter ends here, as the tide turns and the boats come home.") == .body)
+    }
+}
+
+/// The chunker on the sample long texts shipped in `data/sample/long-texts`.
+@Suite struct SampleLongTextTests {
+    func read(_ name: String) throws -> String {
+        try String(contentsOfFile: Repository.path("data/sample/long-texts/" + name), encoding: .utf8)
+    }
+
+    @Test func theChapterHistoryIsCutAtChaptersWithoutItsReferences() throws {
+        let result = DocumentChunker(minWords: 1000, maxWords: 2000).chunk(try read("saltmere-history.txt"))
+        #expect(result.documents.count == 2)
+        #expect(result.documents.allSatisfy { (1000...2000).contains($0.words) })
+        #expect(result.documents[1].text.hasPrefix("Chapter 3"), "the cut falls on a chapter boundary")
+        #expect(!result.documents.contains { $0.text.contains("Record Office") || $0.text.contains("References") })
+        #expect(result.referenceWords > 50)
+    }
+
+    @Test func theChineseEssayIsCutAtChaptersWhenTheSizesAllowIt() throws {
+        let text = try read("qingshi-steps-zh.txt")
+        // Chapters of about 800 characters: with 700–1,800 the cuts fall on chapter headings…
+        let chapters = DocumentChunker(minWords: 700, maxWords: 1800).chunk(text)
+        #expect(chapters.documents.count >= 2)
+        #expect(chapters.documents.allSatisfy { (700...1800).contains($0.words) && SentenceEnd.isComplete($0.text) })
+        #expect(chapters.documents.first?.text.hasPrefix("青石镇的石阶\n\n第一章") == true)
+        #expect(chapters.documents.dropFirst().allSatisfy { $0.text.hasPrefix("第") })
+        #expect(chapters.documents.map(\.text).allSatisfy { !$0.contains("参考文献") && !$0.contains("出版社") })
+        // …with 1,000–2,000 no chapter boundary fits, so the cut falls between paragraphs.
+        let paragraphs = DocumentChunker(minWords: 1000, maxWords: 2000).chunk(text)
+        #expect(paragraphs.documents.count == 2)
+        #expect(paragraphs.documents.allSatisfy { (1000...2000).contains($0.words) })
+        #expect(paragraphs.documents[1].firstParagraph > paragraphs.documents[0].lastParagraph)
+    }
+
+    @Test func theStoryWithoutChaptersIsCutAtParagraphs() throws {
+        let text = try read("the-night-ferry.txt")
+        let result = DocumentChunker(minWords: 1000, maxWords: 2000).chunk(text)
+        #expect(result.documents.count == 2)
+        let paragraphs = Set(TextSegments.paragraphs(TextNormalizer.normalize(text)))
+        for document in result.documents {
+            #expect(TextSegments.paragraphs(document.text).allSatisfy { paragraphs.contains($0) }, "only whole paragraphs")
+        }
+        #expect(result.fragmentWords == 0)
     }
 }
