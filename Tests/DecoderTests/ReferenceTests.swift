@@ -192,4 +192,21 @@ struct ReferenceTests {
             #expect(worst <= 1e-3, "sequence \(i): batched logits differ by \(worst)")
         }
     }
+
+    @Test("rows run in micro-batches give the logits of one pass")
+    func microBatches() throws {
+        let file = try #require(TestModel.file, "default model missing at \(TestModel.path)")
+        let whole = try LlamaModel(file: file)
+        let sliced = try LlamaModel(file: file)
+        sliced.microBatchRows = 5
+        let a = try Self.prompt("sea_poem").tokens, b = try Self.prompt("quick_brown_fox").tokens
+        func run(_ model: LlamaModel) throws -> [[Float]] {
+            let caches = try [model.makeCache(capacity: 64), model.makeCache(capacity: 64)]
+            return try model.forward(batch: [SequenceStep(tokens: a, cache: caches[0]), SequenceStep(tokens: b, cache: caches[1])])
+                .map { try #require($0) } + [model.forwardReturningAllLogits(tokens: [a[0], b[0]], cache: caches[1])[0]]
+        }
+        for (x, y) in zip(try run(whole), try run(sliced)) {
+            #expect(zip(x, y).map { abs($0 - $1) }.max()! <= 1e-4)
+        }
+    }
 }

@@ -87,9 +87,9 @@ public final class LlamaModel: @unchecked Sendable {
     public func forwardReturningAllLogits(tokens: [Int32], cache: KVCache) throws -> [[Float]] {
         guard !tokens.isEmpty else { return [] }
         let rows = try placeRows([SequenceStep(tokens: tokens, cache: cache)])
-        let buffers = try run(rows: rows, tokens: tokens)
+        let logits = try run(rows: rows, tokens: tokens, logitRows: Array(0 ..< tokens.count))
         cache.advance(by: tokens.count)
-        return logits(buffers, rows: Array(0 ..< tokens.count))
+        return logits
     }
 
     /// One forward step for several sequences at once (a batch): each step's tokens run at the
@@ -101,15 +101,14 @@ public final class LlamaModel: @unchecked Sendable {
         let active = steps.filter { !$0.tokens.isEmpty }
         guard !active.isEmpty else { return steps.map { _ in nil } }
         let rows = try placeRows(active)
-        let buffers = try run(rows: rows, tokens: active.flatMap(\.tokens))
         var lastRows: [Int] = []
         var row = 0
         for step in active {
-            step.cache.advance(by: step.tokens.count)
             row += step.tokens.count
             if step.wantsLogits { lastRows.append(row - 1) }
         }
-        var computed = logits(buffers, rows: lastRows)[...]
+        var computed = try run(rows: rows, tokens: active.flatMap(\.tokens), logitRows: lastRows)[...]
+        for step in active { step.cache.advance(by: step.tokens.count) }
         return steps.map { step in
             step.tokens.isEmpty || !step.wantsLogits ? nil : computed.popFirst()
         }
@@ -136,17 +135,35 @@ public final class LlamaModel: @unchecked Sendable {
         return rows
     }
 
-    /// Embeds `tokens` (one per row) and runs every block; the caches are written, not advanced.
-    private func run(rows: [RowPlacement], tokens: [Int32]) throws -> ForwardBuffers {
+    /// Rows run through the blocks together at most: bigger batches go in slices of this
+    /// many (as llama.cpp's micro-batches), which bounds the scratch memory of a long prompt.
+    var microBatchRows = 512
+
+    /// Embeds `tokens` (one per row), runs every block and returns the logits after the rows
+    /// `logitRows` (ascending); the caches are written, not advanced. Slices of rows run one
+    /// after another, so later rows of a sequence see the keys and values of earlier ones.
+    private func run(rows: [RowPlacement], tokens: [Int32], logitRows: [Int]) throws -> [[Float]] {
         let c = configuration
-        let buffers = ForwardBuffers(configuration: c, tokens: rows.count)
-        for (t, token) in tokens.enumerated() {
-            tokenEmbedding.dequantizeRow(Int(token), into: buffers.hidden[offset: t * c.embeddingLength])
+        var results: [[Float]] = []
+        var wanted = logitRows[...]
+        for start in stride(from: 0, to: rows.count, by: microBatchRows) {
+            let slice = start ..< min(rows.count, start + microBatchRows)
+            let buffers = ForwardBuffers(configuration: c, tokens: slice.count)
+            for (t, token) in tokens[slice].enumerated() {
+                tokenEmbedding.dequantizeRow(Int(token), into: buffers.hidden[offset: t * c.embeddingLength])
+            }
+            let placements = Array(rows[slice])
+            for (layer, block) in blocks.enumerated() {
+                block.forward(buffers, rows: placements, layer: layer, configuration: c, rope: rope, precision: precision)
+            }
+            var inSlice: [Int] = []
+            while let next = wanted.first, slice.contains(next) {
+                inSlice.append(next - start)
+                wanted.removeFirst()
+            }
+            results += logits(buffers, rows: inSlice)
         }
-        for (layer, block) in blocks.enumerated() {
-            block.forward(buffers, rows: rows, layer: layer, configuration: c, rope: rope, precision: precision)
-        }
-        return buffers
+        return results
     }
 
     /// Final RMSNorm and output projection of the residual rows `rows`.
