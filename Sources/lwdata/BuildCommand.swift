@@ -28,8 +28,20 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "First forget the shards `lwdata verify` finds missing or damaged, and what later stages derived from them; the build then recomputes exactly those items.")
     var repair = false
 
+    @Flag(name: .long, help: "Print what a build would compute and reuse at each stage, and why; loads no model, takes no lock, writes nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Append log lines (info and up, whatever --quiet says), errors and the summary to FILE.", valueName: "FILE"))
+    var logFile: String?
+
     func run() async throws {
-        let logger = Console.bootstrapLogging(quiet: quiet)
+        let logger: Logger
+        do {
+            logger = Console.bootstrapLogging(quiet: quiet, logFile: try logFile.map(LogFile.init(path:)))
+        } catch {
+            Console.error("\(error)")
+            throw ExitCodes.badConfiguration
+        }
         var config: PipelineConfig
         let partition: Partition?
         do {
@@ -47,12 +59,23 @@ struct BuildCommand: AsyncParsableCommand {
         }
         for file in config.emptyInputFiles() { logger.warning("input \(file) is empty: it adds nothing to the build") }
         let directory = output.directory
+        if dryRun {
+            do { try await DryRunReport.run(config: config, directory: directory, logger: logger) } catch {
+                Console.error("\(error)")
+                throw ExitCodes.badConfiguration
+            }
+            return
+        }
         let lock: OutputLock
         do {
             lock = try OutputLock(directory: directory, owner: "lwdata build \(pipeline)")
         } catch let error as StoreError {
+            if case .busy = error {
+                // An overlapping scheduled build is expected, not an error: --quiet keeps it off stderr.
+                if quiet { Console.logFile?.append("notice", "\(error)") } else { Console.error("\(error)") }
+                throw ExitCodes.busy
+            }
             Console.error("\(error)")
-            if case .busy = error { throw ExitCodes.busy }
             throw ExitCodes.failure
         }
         defer { lock.release() }
@@ -100,16 +123,27 @@ struct BuildCommand: AsyncParsableCommand {
             throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
         }
         if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
-        if !quiet {
-            let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
-            Console.out(BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory))
-        }
+        let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
+        let report = BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory)
+        if !quiet { Console.out(report) }
+        Console.logFile?.append("info", report)
         if let interruption = summary.interruption {
             Console.error("stopped by \(interruption); finished shards are kept, re-run the same command to resume")
             throw ExitCodes.interrupted
         }
         if summary.failedItems > 0 {
             Console.error("\(summary.failedItems) item(s) failed; re-run the same command to retry them")
+            throw ExitCodes.failure
+        }
+        // A part's folder holds part of the dataset: `lwdata merge` combines the parts, then publishes.
+        guard partition == nil else { return }
+        do {
+            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID) {
+                if !quiet { Console.out(line) }
+                Console.logFile?.append("info", line)
+            }
+        } catch {
+            Console.error("the build succeeded but publishing its release failed: \(error)")
             throw ExitCodes.failure
         }
     }

@@ -14,7 +14,7 @@ enum ModelHandleFactory {
             guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
             var generator: TextGenerator = try OpenAIBackend(config: config)
             if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            return ModelHandle(identity: "openai:\(config.model)", backendName: "openai", generator: generator,
+            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "openai", generator: generator,
                                contextTokens: settings.contextTokens ?? 32_768, countTokens: ModelHandle.estimateTokens,
                                enforcesFormat: false, meter: meter)
         case .builtin:
@@ -22,11 +22,22 @@ enum ModelHandleFactory {
             let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens, chatTemplate: settings.chatTemplate)
             var generator: TextGenerator = backend
             if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            let digest = try FileSystem.sha256(ofFile: path)
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            return ModelHandle(identity: "builtin:\(name)#\(digest.prefix(16))", backendName: "builtin", generator: generator,
+            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "builtin", generator: generator,
                                contextTokens: backend.contextTokens, countTokens: backend.countTokens,
                                enforcesFormat: true, meter: meter)
+        }
+    }
+
+    /// The identity of the backend and model `settings` name, part of every model stage's cache
+    /// key, worked out without loading the model (the built-in model's file is hashed).
+    static func identity(_ settings: ModelSettings, pipelineDirectory: String) throws -> String {
+        switch settings.backend {
+        case .openai:
+            guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
+            return "openai:\(config.model)"
+        case .builtin:
+            let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
+            return "builtin:\(URL(fileURLWithPath: path).lastPathComponent)#\(try FileSystem.sha256(ofFile: path).prefix(16))"
         }
     }
 

@@ -21,6 +21,8 @@ struct StatusCommand: AsyncParsableCommand {
         let shards = try manifest.shards()
         let rejects = try manifest.rejectCounts()
         let usage = try manifest.usage()
+        let releases = try manifest.releases()
+        let latest = ReleaseLayout(directory: output.directory).latestID()
         if json {
             let value: JSONValue = [
                 "directory": .string(output.directory),
@@ -42,6 +44,11 @@ struct StatusCommand: AsyncParsableCommand {
                      "compressed_bytes": .int($0.compressedBytes), "sha256": .string($0.sha256)]
                 }),
                 "rejects": .array(rejects.map { ["stage": .string($0.stage), "reason": .string($0.reason), "count": .int($0.count)] }),
+                "releases": .array(releases.map {
+                    ["id": .string($0.id), "run_id": .string($0.runID), "created_at": .double($0.createdAt),
+                     "files": .int($0.files.count), "records": .int($0.records), "bytes": .int($0.bytes)]
+                }),
+                "latest": latest.map(JSONValue.string) ?? .null,
                 "usage": .array(usage.map {
                     ["stage": .string($0.stage), "backend": .string($0.backend), "calls": .int($0.calls),
                      "retries": .int($0.retries), "errors": .int($0.errors), "tokens_in": .int($0.tokensIn),
@@ -67,6 +74,11 @@ struct StatusCommand: AsyncParsableCommand {
             let raw = group.reduce(0) { $0 + $1.uncompressedBytes }
             let packed = group.reduce(0) { $0 + $1.compressedBytes }
             Console.out("\(role == .data ? "data" : "reject") shards: \(group.count), \(records) records, \(Self.bytes(raw)) → \(Self.bytes(packed)) compressed")
+        }
+        if let newest = releases.last {
+            let current = releases.first { $0.id == latest } ?? newest
+            Console.out("releases: \(releases.count); latest \(current.id): \(current.records) records in \(current.files.count) file(s), "
+                        + "\(Self.bytes(current.bytes)), published \(Date(timeIntervalSince1970: current.createdAt)) → \(output.directory)/latest")
         }
         if !rejects.isEmpty {
             Console.out("rejects by reason:")

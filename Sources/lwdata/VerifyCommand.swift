@@ -17,7 +17,15 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let serious = problems.filter { $0.kind != .unregistered }
         Console.out("verified \(checked) shard(s): \(serious.isEmpty ? "all intact" : "\(serious.count) problem(s)")")
-        if !serious.isEmpty { throw ExitCodes.failure }
+        let (releaseFiles, releaseProblems) = try ReleaseVerifier.verify(manifest)
+        for problem in releaseProblems {
+            Console.out("release \(problem.kind.rawValue): \(problem.path): \(problem.detail)")
+        }
+        let seriousInReleases = releaseProblems.filter(\.isSerious)
+        if releaseFiles > 0 || !releaseProblems.isEmpty {
+            Console.out("verified \(releaseFiles) release file(s): \(seriousInReleases.isEmpty ? "all intact" : "\(seriousInReleases.count) problem(s)")")
+        }
+        if !serious.isEmpty || !seriousInReleases.isEmpty { throw ExitCodes.failure }
     }
 }
 
