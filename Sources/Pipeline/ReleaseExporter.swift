@@ -44,6 +44,21 @@ public enum ReleaseExporter {
         }
         let staging = destination + ".partial"
         try FileSystem.removeTree(staging)
+        do {
+            let summary = try write(release: release, layout: layout, format: format, compression: compression, staging: staging,
+                                    datasetName: datasetName, zstdLevel: zstdLevel)
+            try replace(destination, with: staging)
+            return ExportSummary(destination: destination, records: summary.records, files: summary.files,
+                                 wroteDatasetInfo: compression == .none)
+        } catch {
+            try? FileSystem.removeTree(staging)
+            throw error
+        }
+    }
+
+    /// Writes the whole export into `staging`; returns the records and files written.
+    private static func write(release: Release, layout: ReleaseLayout, format: ExportFormat, compression: ExportCompression,
+                              staging: String, datasetName: String, zstdLevel: Int32) throws -> (records: Int, files: [String]) {
         try FileSystem.makeDirectories(staging + "/" + dataFolder)
         var columns = ExportFormat.Columns()
         var written: [ExportedFile] = []
@@ -82,9 +97,7 @@ public enum ReleaseExporter {
             let info: JSONValue = .object([datasetName: format.llamaFactoryEntry(fileName: dataFolder, columns: columns)])
             try FileSystem.writeDurably(try pretty(info), to: staging + "/dataset_info.json")
         }
-        try replace(destination, with: staging)
-        return ExportSummary(destination: destination, records: records, files: written.map(\.path),
-                             wroteDatasetInfo: compression == .none)
+        return (records, written.map(\.path))
     }
 
     /// Moves the finished staging folder to `destination`, replacing an earlier export there.

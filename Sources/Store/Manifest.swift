@@ -10,17 +10,19 @@ public final class Manifest: @unchecked Sendable {
     public let path: String
     private let db: DatabasePool
 
-    /// Opens (creating and migrating as needed) `<directory>/manifest.sqlite` in WAL mode.
-    public init(directory: String) throws {
+    /// Opens (creating and migrating as needed) `<directory>/manifest.sqlite` in WAL mode;
+    /// `readOnly` opens an existing manifest as it is, for looking without writing (`build --dry-run`).
+    public init(directory: String, readOnly: Bool = false) throws {
         self.directory = directory
         path = directory + "/manifest.sqlite"
-        try FileSystem.makeDirectories(directory)
+        if !readOnly { try FileSystem.makeDirectories(directory) }
         var config = Configuration()
+        config.readonly = readOnly
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
             db = try DatabasePool(path: path, configuration: config)
-            try ManifestSchema.migrator().migrate(db)
+            if !readOnly { try ManifestSchema.migrator().migrate(db) }
         } catch {
             throw StoreError.manifest(path: path, message: "\(error)")
         }

@@ -10,9 +10,10 @@ struct LWData: AsyncParsableCommand {
         abstract: "Build long-output SFT datasets (2,000–20,000+ word answers) with a built-in decoder.",
         discussion: """
             Start with `lwdata build pipelines/mine.yaml --out out`, then `lwdata status --out out`.
-            Every command writes nothing outside --out (but `export --to`). Exit codes: 0 success, 1 failure or
-            incomplete build (re-run to retry), 2 bad configuration or input, 75 output folder
-            busy (another build holds its lock), 130 interrupted (re-run to resume).
+            No command writes outside --out, but `export --to`.
+            Exit codes: 0 success, 1 failure or incomplete build (re-run to retry),
+            2 bad configuration or input, 75 output folder busy (another build holds
+            its lock), 130 interrupted (re-run to resume).
             """,
         version: version,
         subcommands: [BuildCommand.self, StatusCommand.self, InspectCommand.self, VerifyCommand.self, MergeCommand.self, ExportCommand.self,
