@@ -43,6 +43,10 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
     }
 
+    static func json(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
     static func dataFiles(_ folder: String) -> [String] {
         FileSystem.entries(of: folder + "/data").map { folder + "/data/" + $0 }
     }
@@ -110,6 +114,12 @@ import TestSupport
             let read = try Self.python(Self.llamaFactory, [to, "long_\(format)"])
             #expect(read["rows"] as? Int == 3)
             #expect(read["formatting"] as? String == (format == "alpaca" ? "alpaca" : "sharegpt"))
+            // The documented example holds the same entry (but where the files are).
+            var written = try #require(Self.json(to + "/dataset_info.json")["long_\(format)"] as? [String: Any])
+            var example = try #require(Self.json(Repository.path("examples/llama-factory/dataset_info.json"))["lwdata_\(format)"] as? [String: Any])
+            written["file_name"] = nil
+            example["file_name"] = nil
+            #expect(NSDictionary(dictionary: written).isEqual(to: example), "\(written) vs \(example)")
         }
 
         // An older release by id, to the default folder; exporting again replaces that export.
