@@ -181,3 +181,24 @@ void lw_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values,
 #endif
     attend_portable(q, keys, values, stride, positions, dimension, scale, scores, out);
 }
+
+#if defined(__x86_64__)
+int lw_attention_avx512_usable(int64_t heads, int64_t dimension);
+void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+                            int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
+                            float *out, int64_t out_stride);
+#endif
+
+void lw_attend_f16_heads(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+                         int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
+                         float *out, int64_t out_stride) {
+#if defined(__x86_64__)
+    if (strcmp(lw_kernel_isa(), "avx512-vnni") == 0 && lw_attention_avx512_usable(heads, dimension)) {
+        lw_attend_heads_avx512(q, heads, q_stride, keys, values, stride, positions, dimension, scale, scores, out, out_stride);
+        return;
+    }
+#endif
+    for (int64_t h = 0; h < heads; h++) {
+        lw_attend_f16(q + h * q_stride, keys, values, stride, positions, dimension, scale, scores, out + h * out_stride);
+    }
+}

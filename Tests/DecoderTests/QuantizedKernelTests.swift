@@ -134,7 +134,7 @@ struct QuantizedKernelTests {
         }
     }
 
-    @Test("attention over a half-precision cache equals exact softmax attention", arguments: [64, 128])
+    @Test("attention over a half-precision cache equals exact softmax attention, one head or a group", arguments: [64, 128])
     func attentionKernel(dimension: Int) throws {
         var random = SeededTestRandom(seed: UInt64(dimension))
         let stride = dimension * 3
@@ -166,6 +166,44 @@ struct QuantizedKernelTests {
                 }
                 for i in 0 ..< dimension {
                     #expect(abs(Double(out[i]) - expected[i]) <= 1e-5 * (abs(expected[i]) + 1), "\(isa) positions \(positions) [\(i)]")
+                }
+            }
+        }
+    }
+
+    @Test("grouped heads equal one head at a time (1–7 query heads, 64 and 128 dimensions)")
+    func groupedAttention() throws {
+        var random = SeededTestRandom(seed: 77)
+        for dimension in [64, 128] {
+            for heads in 1 ... 7 {
+                let positions = 37 + heads * 11
+                let stride = dimension * 2
+                let q = (0 ..< heads * dimension).map { _ in Float.random(in: -2 ... 2, using: &random) }
+                let keys = (0 ..< positions * stride).map { _ in Float16(Float.random(in: -2 ... 2, using: &random)) }
+                let values = (0 ..< positions * stride).map { _ in Float16(Float.random(in: -3 ... 3, using: &random)) }
+                let scale = 1 / Float(dimension).squareRoot()
+                try Self.forEachInstructionSet { isa in
+                    var grouped = [Float](repeating: .nan, count: heads * dimension)
+                    var single = [Float](repeating: .nan, count: heads * dimension)
+                    var scratch = [Float](repeating: 0, count: heads * positions)
+                    keys.withUnsafeBufferPointer { k in
+                        values.withUnsafeBufferPointer { v in
+                            let kp = UnsafeRawPointer(k.baseAddress!).assumingMemoryBound(to: UInt16.self) + dimension
+                            let vp = UnsafeRawPointer(v.baseAddress!).assumingMemoryBound(to: UInt16.self) + dimension
+                            lw_attend_f16_heads(q, Int64(heads), Int64(dimension), kp, vp, Int64(stride), Int64(positions),
+                                                Int64(dimension), scale, &scratch, &grouped, Int64(dimension))
+                            for h in 0 ..< heads {
+                                q.withUnsafeBufferPointer { qp in
+                                    single.withUnsafeMutableBufferPointer { out in
+                                        lw_attend_f16(qp.baseAddress! + h * dimension, kp, vp, Int64(stride), Int64(positions),
+                                                      Int64(dimension), scale, &scratch, out.baseAddress! + h * dimension)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let worst = zip(grouped, single).map { abs($0 - $1) }.max()!
+                    #expect(worst <= 1e-5, "\(isa) dimension \(dimension) heads \(heads): \(worst)")
                 }
             }
         }

@@ -64,6 +64,14 @@ void lw_f32_to_f16(const float *x, uint16_t *out, int64_t count);
 void lw_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
                    int64_t positions, int64_t dimension, float scale, float *scores, float *out);
 
+/// `lw_attend_f16` for `heads` query heads that share one key/value head (grouped-query
+/// attention): the cached keys and values are read and converted once for all of them.
+/// Query head h starts at `q + h · q_stride` and writes `out + h · out_stride`; `scores` is
+/// scratch of `heads · positions` floats.
+void lw_attend_f16_heads(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+                         int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
+                         float *out, int64_t out_stride);
+
 typedef struct lw_pool lw_pool;
 
 /// A pool of `threads − 1` workers (the caller is the last thread). Workers spin briefly

@@ -97,41 +97,51 @@ struct TransformerBlock {
     /// Causal scaled dot-product attention of each row's query heads over its own cache's
     /// keys/values of positions `0 ... position`, into `buffers.attended`.
     ///
-    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores): a C kernel reading the
-    /// half-precision cache, or two OpenBLAS sgemv calls over the strided rows of a `Float`
-    /// cache (query heads that share a key/value head, as in grouped-query attention, read
-    /// the same rows).
+    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores). One task per row and
+    /// key/value head: on a half-precision cache a C kernel takes the query heads that share
+    /// the key/value head together, reading and converting the cached rows once for all of
+    /// them; on a `Float` cache each head is two OpenBLAS sgemv calls over the strided rows.
     private func attend(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration) {
         BLASThreads.singleThreaded
         let headDimension = c.headDimension
         let groupSize = c.headCount / c.headCountKV
         let scale = 1 / Float(headDimension).squareRoot()
         let stride = Int32(c.keyValueWidth)
+        // Few rows (a single sequence decoding): one task per query head, so that both cores get
+        // work; else one per key/value head, its query heads together.
+        let split = rows.count * c.headCountKV < 4 * KernelPool.shared.threads
+        let headsPerTask = split ? 1 : groupSize
+        let tasksPerRow = c.headCount / headsPerTask
         let work = { (task: Int) in
-            let t = task / c.headCount, head = task % c.headCount
+            let t = task / tasksPerRow
+            let firstHead = (task % tasksPerRow) * headsPerTask
+            let group = firstHead / groupSize
             let row = rows[t]
             let positions = row.position + 1
-            let query = buffers.query[offset: t * c.queryWidth + head * headDimension]
-            let output = buffers.attended[offset: t * c.queryWidth + head * headDimension]
-            let keyValueOffset = (head / groupSize) * headDimension
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { buffer in
+            let query = buffers.query[offset: t * c.queryWidth + firstHead * headDimension]
+            let output = buffers.attended[offset: t * c.queryWidth + firstHead * headDimension]
+            let keyValueOffset = group * headDimension
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions * headsPerTask) { buffer in
                 let scores = buffer.baseAddress!
                 if row.cache.halfPrecision {
-                    lw_attend_f16(query, row.cache.halfKey(layer: layer, position: 0) + keyValueOffset,
-                                  row.cache.halfValue(layer: layer, position: 0) + keyValueOffset, Int64(stride),
-                                  Int64(positions), Int64(headDimension), scale, scores, output)
+                    lw_attend_f16_heads(query, Int64(headsPerTask), Int64(headDimension),
+                                        row.cache.halfKey(layer: layer, position: 0) + keyValueOffset,
+                                        row.cache.halfValue(layer: layer, position: 0) + keyValueOffset, Int64(stride),
+                                        Int64(positions), Int64(headDimension), scale, scores, output, Int64(headDimension))
                     return
                 }
                 let keys = row.cache.key(layer: layer, position: 0) + keyValueOffset
                 let values = row.cache.value(layer: layer, position: 0) + keyValueOffset
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
-                            scale, keys, stride, query, 1, 0, scores, 1)
-                VectorMath.softmax(scores, count: positions)
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(positions), Int32(headDimension),
-                            1, values, stride, scores, 1, 0, output, 1)
+                for h in 0 ..< headsPerTask {
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
+                                scale, keys, stride, query + h * headDimension, 1, 0, scores, 1)
+                    VectorMath.softmax(scores, count: positions)
+                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(positions), Int32(headDimension),
+                                1, values, stride, scores, 1, 0, output + h * headDimension, 1)
+                }
             }
         }
-        let tasks = rows.count * c.headCount
+        let tasks = rows.count * tasksPerRow
         // Spreading over cores pays once the scores and weighted sums outweigh the hand-off.
         let multiplyAdds = rows.reduce(0) { $0 + $1.position + 1 } * c.headCount * headDimension * 2
         if multiplyAdds < 20_000 {
