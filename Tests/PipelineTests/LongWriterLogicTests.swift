@@ -120,6 +120,16 @@ import TestSupport
         #expect(!result.looped)
     }
 
+    @Test func dropsPlanEchoesInsideALineAndEndsOnAFullSentence() {
+        let written = "The old town wakes early. Main Point: the markets - Word Count: 400 words. Stalls open at six (most of them)"
+        let result = StepCleaner.clean(written, previous: "")
+        #expect(result.text == "The old town wakes early.")
+        #expect(!ArtefactPatterns.contains(.plan, in: result.text) && SentenceEnd.isComplete(result.text))
+        // Closing quotes and brackets after the full stop stay.
+        #expect(StepCleaner.clean("He said \"Go.\" Then (as always.) we left", previous: "").text == "He said \"Go.\" Then (as always.)")
+        #expect(StepCleaner.clean("A whole sentence (with an aside).", previous: "").text == "A whole sentence (with an aside).")
+    }
+
     @Test func cutsRepetitionLoops() {
         let loop = "The harbour is beautiful at night and the lights shine on the water. " + String(repeating: "We went to the market and bought some fruit and then we went home again. ", count: 5)
         let result = StepCleaner.clean(loop, previous: "")

@@ -63,4 +63,9 @@ public enum ArtefactPatterns {
         }
         return (count, first)
     }
+
+    /// Whether `text` holds an artefact of `kind` anywhere.
+    public static func contains(_ kind: Kind, in text: String) -> Bool {
+        compiled[kind]!.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
 }

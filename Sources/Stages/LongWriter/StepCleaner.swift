@@ -32,12 +32,27 @@ public enum StepCleaner {
             let range = NSRange(line.startIndex..., in: line)
             if compiled.contains(where: { $0.firstMatch(in: line, range: range) != nil }) { continue }
             if failureMarkers.contains(where: { line.lowercased().contains($0) }) { continue }
-            lines.append(line)
+            lines.append(dropPlanSentences(line))
         }
         var cleaned = TextNormalizer.normalize(lines.joined(separator: "\n"))
         cleaned = dropRepeatedSentences(cleaned, previous: previous)
         let (cut, looped) = cutLoop(cleaned)
         return Result(text: trimToSentence(cut), looped: looped)
+    }
+
+    /// Removes the sentences of `line` that echo the plan ("Main Point: …", "Word Count: 400
+    /// words", "Paragraph 3 - …"): the same patterns the dedup-filter rejects a record for.
+    static func dropPlanSentences(_ line: String) -> String {
+        guard ArtefactPatterns.contains(.plan, in: line) else { return line }
+        var out = ""
+        var rest = Substring(line)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: { ".!?。！？".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
+            let sentence = String(rest[..<end])
+            if !ArtefactPatterns.contains(.plan, in: sentence.trimmingCharacters(in: .whitespaces)) { out += sentence }
+            rest = rest[end...]
+        }
+        return out.trimmingCharacters(in: .whitespaces)
     }
 
     /// Removes sentences that already appear in the text so far.
@@ -101,11 +116,15 @@ public enum StepCleaner {
         return (text, false)
     }
 
-    /// Drops an unfinished last sentence (when there is a finished one before it).
+    /// Drops an unfinished last sentence (when there is a finished one before it), by the same
+    /// rule the dedup-filter's truncation check uses (`SentenceEnd`).
     static func trimToSentence(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let last = trimmed.last, !".!?。！？\"'”’)】」".contains(last) else { return trimmed }
-        guard let end = trimmed.lastIndex(where: { ".!?。！？".contains($0) }) else { return trimmed }
-        return String(trimmed[...end])
+        guard !SentenceEnd.isComplete(trimmed),
+              let end = trimmed.lastIndex(where: { SentenceEnd.terminators.contains($0) }) else { return trimmed }
+        // Keep the closing quotes and brackets right after the full stop.
+        var cut = trimmed.index(after: end)
+        while cut < trimmed.endIndex, SentenceEnd.closers.contains(trimmed[cut]) { cut = trimmed.index(after: cut) }
+        return String(trimmed[..<cut])
     }
 }
