@@ -80,6 +80,38 @@ struct DequantizeTests {
         }
     }
 
+    /// A Q5_0/Q5_1 block's 4 bytes of fifth bits (bit `i` of the little-endian word is element
+    /// `i`'s) and 16 bytes of low nibbles (elements `j` and `j + 16` share byte `j`).
+    private static func packFiveBit(_ q: [UInt8]) -> [UInt8] {
+        let highBits = (0 ..< 32).reduce(UInt32(0)) { $0 | UInt32(q[$1] >> 4) << UInt32($1) }
+        return withUnsafeBytes(of: highBits.littleEndian, Array.init) + (0 ..< 16).map { (q[$0] & 0x0F) | ((q[$0 + 16] & 0x0F) << 4) }
+    }
+
+    @Test("Q5_0: value = (q − 16)·d, fifth bit of element i in bit i of qh")
+    func q5_0() {
+        var random = SeededTestRandom(seed: 50)
+        for _ in 0 ..< 20 {
+            let d = Self.half(Float.random(in: -0.1 ... 0.1, using: &random))
+            let q = (0 ..< 32).map { _ in UInt8.random(in: 0 ... 31, using: &random) }
+            let block = Self.bytes(ofHalf: d.bits) + Self.packFiveBit(q)
+            #expect(block.count == GGMLType.q5_0.blockBytes)
+            #expect(Self.decode(.q5_0, block, count: 32) == q.map { Float(Int($0) - 16) * d.value })
+        }
+    }
+
+    @Test("Q5_1: value = q·d + m")
+    func q5_1() {
+        var random = SeededTestRandom(seed: 51)
+        for _ in 0 ..< 20 {
+            let d = Self.half(Float.random(in: 0 ... 0.1, using: &random))
+            let m = Self.half(Float.random(in: -2 ... 0, using: &random))
+            let q = (0 ..< 32).map { _ in UInt8.random(in: 0 ... 31, using: &random) }
+            let block = Self.bytes(ofHalf: d.bits) + Self.bytes(ofHalf: m.bits) + Self.packFiveBit(q)
+            #expect(block.count == GGMLType.q5_1.blockBytes)
+            #expect(Self.decode(.q5_1, block, count: 32) == q.map { Float($0) * d.value + m.value })
+        }
+    }
+
     /// Packs eight 6-bit scales and eight 6-bit minimums into the 12 bytes of Q4_K/Q5_K.
     private static func packKScales(_ scales: [UInt8], _ mins: [UInt8]) -> [UInt8] {
         var packed = [UInt8](repeating: 0, count: 12)

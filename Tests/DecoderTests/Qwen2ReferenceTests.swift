@@ -9,8 +9,9 @@ import Testing
 /// `Fixtures/reference_qwen2.json` holds llama.cpp's tokens, logits and greedy paths for them,
 /// made by the same script. The F32 file with a tied output runs as is in llama.cpp; the file
 /// with a separate output and mixed tensor types (Q4_K, Q5_K, Q6_K, Q8_0, Q4_0, Q4_1, F16,
-/// BF16) is compared with llama.cpp on its weights dequantized to F32, which is what this
-/// decoder computes with `precision: .float` (exactly decoded weights, f32 activations and KV cache).
+/// BF16) and the one with Q5_0/Q5_1 tensors (tied to a Q5_1 embedding) are compared with
+/// llama.cpp on their weights dequantized to F32, which is what this decoder computes with
+/// `precision: .float` (exactly decoded weights, f32 activations and KV cache).
 @Suite("Qwen2 against llama.cpp")
 struct Qwen2ReferenceTests {
     /// |Δlogit| allowed on every logit (logits here spread over about ±20).
@@ -44,7 +45,7 @@ struct Qwen2ReferenceTests {
         return try? JSONDecoder().decode(Fixture.self, from: data)
     }()
 
-    static let referenceModels = ["qwen2-tiny-f32-tied.gguf", "qwen2-tiny-mixed.gguf"]
+    static let referenceModels = ["qwen2-tiny-f32-tied.gguf", "qwen2-tiny-mixed.gguf", "qwen2-tiny-q5.gguf"]
     static let promptNames = ["fox_raw", "sea_chat", "numbers_cjk_raw"]
 
     /// The repository's `scripts/reference/make_qwen2_fixture.py` (this file's folder may be a symlink).
@@ -54,15 +55,16 @@ struct Qwen2ReferenceTests {
             .appendingPathComponent("scripts/reference/make_qwen2_fixture.py").path
     }
 
-    /// Writes the fixture's GGUF files into a new temporary folder, checks they are the files
-    /// the fixture was made from, runs `body` on the folder and removes it.
-    static func withModels<T>(_ body: (URL) throws -> T) throws -> T {
+    /// Writes the fixture's GGUF files into a new temporary folder (with `dequantized`, also
+    /// gguf-py's values for the Q5 file: `<tensor>.source.f32`, `<tensor>.gguf-py.f32`), checks
+    /// they are the files the fixture was made from, runs `body` on the folder and removes it.
+    static func withModels<T>(dequantized: Bool = false, _ body: (URL) throws -> T) throws -> T {
         let fixture = try #require(fixture, "Fixtures/reference_qwen2.json missing or unreadable")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lwdata-qwen2-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--models-only", folder.path]
+        process.arguments = ["python3", script, "--models-only", folder.path] + (dequantized ? ["--dequantized"] : [])
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -90,7 +92,7 @@ struct Qwen2ReferenceTests {
         Int32(logits.indices.max { logits[$0] < logits[$1] }!)
     }
 
-    @Test("both layouts load as qwen2: tied output and separate output.weight with K-quant types")
+    @Test("every layout loads as qwen2: tied output, separate output.weight with K-quants, Q5_0/Q5_1")
     func configuration() throws {
         try Self.withModels { folder in
             for name in Self.referenceModels {
@@ -163,14 +165,15 @@ struct Qwen2ReferenceTests {
         }
     }
 
-    @Test("a tensor type the decoder cannot read is an error naming the tensor and the type")
+    @Test("a tensor type the decoder cannot read is an error naming the tensor, the type and the readable ones")
     func unsupportedTensorType() throws {
         try Self.withModels { folder in
-            let path = folder.appendingPathComponent("qwen2-tiny-q5_0.gguf").path
-            // GGML type 6 is Q5_0, which Qwen2.5-0.5B Q4_K_M files use for rows not a multiple of 256.
-            #expect(throws: GGUFError.unknownTensorType(path: path, tensor: "blk.0.attn_q.weight", type: 6)) {
-                try LanguageModel(path: path)
-            }
+            let path = folder.appendingPathComponent("qwen2-tiny-iq4_nl.gguf").path
+            let expected = GGUFError.unknownTensorType(path: path, tensor: "blk.0.attn_q.weight", type: 20)
+            #expect(throws: expected) { try LanguageModel(path: path) }
+            let message = expected.description
+            #expect(message.contains("tensor 'blk.0.attn_q.weight' has unsupported type 20 (IQ4_NL)"), "\(message)")
+            #expect(message.contains("this decoder reads F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K, BF16"), "\(message)")
         }
     }
 }

@@ -11,17 +11,24 @@ Files (`MODELS`):
   * qwen2-tiny-f32-tied.gguf  - all F32, no output.weight (output tied to token_embd)
   * qwen2-tiny-mixed.gguf     - separate output.weight; tensor types of a Q4_K_M file and the
                                 rest this decoder reads: Q4_K Q5_K Q6_K Q8_0 Q4_0 Q4_1 F16 BF16
-  * qwen2-tiny-q5_0.gguf      - one Q5_0 tensor (a type the decoder does not read)
+  * qwen2-tiny-q5.gguf        - tied output; Q5_0 and Q5_1 tensors (the types Qwen2.5 Q4_K_M files
+                                use for rows that are not a multiple of 256), mixed in layer 1
+                                with Q8_0, Q4_0, Q4_1 and Q4_K
+  * qwen2-tiny-iq4_nl.gguf    - one IQ4_NL tensor (a type the decoder does not read)
   * qwen2-tiny-mamba.gguf     - the tied model with general.architecture = "mamba"
 
 Two modes:
   --models-only DIR   write the files into DIR and print {name: sha256} as JSON (the tests
-                      run this, needing only numpy and gguf);
+                      run this, needing only numpy and gguf); with --dequantized, also write
+                      for every tensor gguf-py quantized in qwen2-tiny-q5.gguf the float32
+                      values given to its quantizer (DIR/<tensor>.source.f32) and gguf-py's
+                      dequantization of the blocks read back from the file
+                      (DIR/<tensor>.gguf-py.f32), raw little-endian, rows one after another;
   (default)           also run llama.cpp (llama-cpp-python against the local build, see
                       README.md) and write Tests/DecoderTests/Fixtures/reference_qwen2.json.
 
-llama.cpp quantizes activations to Q8 inside quantized matmuls, so for the mixed file the
-reference is llama.cpp on the same weights dequantized to F32 by `llama-quantize` (as in
+llama.cpp quantizes activations to Q8 inside quantized matmuls, so for the mixed and Q5 files
+the reference is llama.cpp on the same weights dequantized to F32 by `llama-quantize` (as in
 make_decoder_fixtures.py): what an exact-f32 decoder should produce.
 """
 
@@ -92,14 +99,30 @@ MIXED_TYPES = {
     (1, "ffn_down.weight"): "Q4_K",
 }
 
+# Tensor types of the Q5 file: layer 0 all Q5_0/Q5_1; in layer 1 each group of products run
+# together (q/k/v, gate/up) mixes a type with an int8 kernel and one without.
+Q5_TYPES = {
+    (None, "token_embd.weight"): "Q5_1",
+    (0, "attn_q.weight"): "Q5_0", (0, "attn_k.weight"): "Q5_1", (0, "attn_v.weight"): "Q5_0",
+    (0, "attn_output.weight"): "Q5_1", (0, "ffn_gate.weight"): "Q5_0", (0, "ffn_up.weight"): "Q5_1",
+    (0, "ffn_down.weight"): "Q5_0",
+    (1, "attn_q.weight"): "Q8_0", (1, "attn_k.weight"): "Q5_0", (1, "attn_v.weight"): "Q4_0",
+    (1, "attn_output.weight"): "Q5_1", (1, "ffn_gate.weight"): "Q4_1", (1, "ffn_up.weight"): "Q5_0",
+    (1, "ffn_down.weight"): "Q4_K",
+}
+
 # name: (architecture, separate output matrix, tensor types)
 MODELS = {
     "qwen2-tiny-f32-tied.gguf": ("qwen2", False, {}),
     "qwen2-tiny-mixed.gguf": ("qwen2", True, MIXED_TYPES),
-    "qwen2-tiny-q5_0.gguf": ("qwen2", False, {(0, "attn_q.weight"): "Q5_0"}),
+    "qwen2-tiny-q5.gguf": ("qwen2", False, Q5_TYPES),
+    "qwen2-tiny-iq4_nl.gguf": ("qwen2", False, {(0, "attn_q.weight"): "IQ4_NL"}),
     "qwen2-tiny-mamba.gguf": ("mamba", False, {}),
 }
-REFERENCE_MODELS = ["qwen2-tiny-f32-tied.gguf", "qwen2-tiny-mixed.gguf"]
+REFERENCE_MODELS = ["qwen2-tiny-f32-tied.gguf", "qwen2-tiny-mixed.gguf", "qwen2-tiny-q5.gguf"]
+DEQUANTIZED_MODEL = "qwen2-tiny-q5.gguf"
+# The quantized types gguf-py encodes itself (the others get random blocks).
+GGUF_PY_ENCODED = ("Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0")
 
 
 # --- vocabulary -------------------------------------------------------------------------
@@ -161,14 +184,14 @@ def vocabulary() -> tuple[list[str], list[int], list[str]]:
 
 # --- weights ------------------------------------------------------------------------------
 
-def random_k_quant_blocks(rng, rows: int, columns: int, qtype, sigma: float) -> np.ndarray:
-    """Random blocks of a K-quant type (any bit pattern is a valid encoding), with the f16
-    super-block scales chosen so that the weights have a standard deviation near `sigma`
-    and a mean near 0 (scale fields jittered per block)."""
+def random_blocks(rng, rows: int, columns: int, qtype, sigma: float) -> np.ndarray:
+    """Random blocks of a K-quant or IQ4_NL type (any bit pattern is a valid encoding), with
+    the f16 (super-)block scales chosen so that the weights have a standard deviation near
+    `sigma` and a mean near 0 (scale fields jittered per block)."""
     import gguf  # noqa: PLC0415
 
-    block_bytes = gguf.GGML_QUANT_SIZES[qtype][1]
-    blocks = rows * columns // 256
+    block_size, block_bytes = gguf.GGML_QUANT_SIZES[qtype]
+    blocks = rows * columns // block_size
     raw = rng.integers(0, 256, size=(blocks, block_bytes), dtype=np.uint8)
     jitter = rng.uniform(0.5, 1.5, size=blocks)
 
@@ -187,6 +210,8 @@ def random_k_quant_blocks(rng, rows: int, columns: int, qtype, sigma: float) -> 
     elif qtype == T.Q6_K:  # 128 bytes low nibbles, 64 bytes high bits, 16 int8 scales, d
         raw[:, 192:208] = rng.integers(-32, 32, size=(blocks, 16)).astype(np.int8).view(np.uint8)
         put_half(208, sigma / 341.5 * jitter)
+    elif qtype == T.IQ4_NL:  # d, 16 bytes of nibbles indexing a table of 16 values in -127...113
+        put_half(0, sigma / 66 * jitter)
     else:
         raise ValueError(f"no random block layout for {qtype.name}")
     return raw.reshape(rows, -1)
@@ -194,7 +219,8 @@ def random_k_quant_blocks(rng, rows: int, columns: int, qtype, sigma: float) -> 
 
 def encoded(rng, values: np.ndarray, type_name: str, sigma: float):
     """`values` (rows x columns, standard deviation `sigma`) in GGML type `type_name`:
-    (array, raw dtype or None). K-quant types get random blocks of that deviation instead."""
+    (array, raw dtype or None). K-quant and IQ4_NL types get random blocks of that deviation
+    instead (gguf-py has no encoder for them)."""
     import gguf  # noqa: PLC0415
 
     T = gguf.GGMLQuantizationType
@@ -203,13 +229,14 @@ def encoded(rng, values: np.ndarray, type_name: str, sigma: float):
         return values.astype(np.float32), None
     if qtype == T.F16:
         return values.astype(np.float16), None
-    if qtype in (T.Q4_K, T.Q5_K, T.Q6_K):
-        return random_k_quant_blocks(rng, *values.shape, qtype, sigma), qtype
+    if qtype in (T.Q4_K, T.Q5_K, T.Q6_K, T.IQ4_NL):
+        return random_blocks(rng, *values.shape, qtype, sigma), qtype
     return gguf.quants.quantize(values.astype(np.float32), qtype), qtype
 
 
 def tensors(separate_output: bool, types: dict, vocab_size: int):
-    """(name, array, raw dtype) of every tensor, in the order llama.cpp's converter writes them.
+    """(name, array, raw dtype, values) of every tensor, in the order llama.cpp's converter
+    writes them; `values` are a matrix's float32 weights before encoding (None for vectors).
     Each tensor draws from its own generator (seeded by SEED and its name), so a tensor of the
     same name and type is the same in every file."""
     head_dim = WIDTH // HEADS
@@ -224,13 +251,13 @@ def tensors(separate_output: bool, types: dict, vocab_size: int):
         generator = rng(full)
         sigma = sigma or 1 / np.sqrt(columns)
         values = generator.standard_normal((rows, columns)).astype(np.float32) * np.float32(sigma)
-        return (full, *encoded(generator, values, types.get((layer, name), "F32"), sigma))
+        return (full, *encoded(generator, values, types.get((layer, name), "F32"), sigma), values)
 
     def norm(name: str):
-        return name, (1 + 0.1 * rng(name).standard_normal(WIDTH)).astype(np.float32), None
+        return name, (1 + 0.1 * rng(name).standard_normal(WIDTH)).astype(np.float32), None, None
 
     def bias(name: str, count: int):
-        return name, (0.5 * rng(name).standard_normal(count)).astype(np.float32), None
+        return name, (0.5 * rng(name).standard_normal(count)).astype(np.float32), None, None
 
     # Embedding and output rows of deviation OUTPUT_SIGMA: logits (a normalised residual of
     # norm sqrt(WIDTH) times a row) spread by about OUTPUT_SIGMA * sqrt(WIDTH) = 5, so greedy
@@ -283,7 +310,7 @@ def write_model(path: pathlib.Path, architecture: str, separate_output: bool, ty
     writer.add_bos_token_id(tokens.index("<|endoftext|>"))
     writer.add_add_bos_token(False)
     writer.add_chat_template(CHAT_TEMPLATE)
-    for name, array, raw in tensors(separate_output, types, len(tokens)):
+    for name, array, raw, _ in tensors(separate_output, types, len(tokens)):
         writer.add_tensor(name, array, raw_dtype=raw)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
@@ -300,6 +327,23 @@ def write_models(folder: pathlib.Path) -> dict[str, str]:
     for name, (architecture, separate_output, types) in MODELS.items():
         write_model(folder / name, architecture, separate_output, types)
     return {name: sha256_of(folder / name) for name in MODELS}
+
+
+def write_dequantized(folder: pathlib.Path) -> None:
+    """Next to DEQUANTIZED_MODEL in `folder`: for every tensor gguf-py's quantizer encoded, the
+    values it was given and gguf-py's dequantization of the blocks read back from the file."""
+    import gguf  # noqa: PLC0415
+
+    _, separate_output, types = MODELS[DEQUANTIZED_MODEL]
+    stored = {t.name: t for t in gguf.GGUFReader(str(folder / DEQUANTIZED_MODEL)).tensors}
+    for name, _, _, values in tensors(separate_output, types, len(vocabulary()[0])):
+        tensor = stored[name]
+        if tensor.tensor_type.name not in GGUF_PY_ENCODED:
+            continue
+        decoded = gguf.quants.dequantize(tensor.data, tensor.tensor_type)
+        assert decoded.shape == values.shape, (name, decoded.shape, values.shape)
+        values.astype("<f4").tofile(folder / f"{name}.source.f32")
+        decoded.astype("<f4").tofile(folder / f"{name}.gguf-py.f32")
 
 
 # --- reference ----------------------------------------------------------------------------
@@ -373,13 +417,20 @@ def compact_json(value, indent: int = 0) -> str:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models-only", type=pathlib.Path, metavar="DIR", help="only write the GGUF files into DIR")
+    p.add_argument("--dequantized", action="store_true",
+                   help=f"with --models-only: also write gguf-py's values for {DEQUANTIZED_MODEL}")
     p.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
     p.add_argument("--llama-dir", type=pathlib.Path, default=DEFAULT_LLAMA_DIR)
     args = p.parse_args()
 
     if args.models_only:
-        print(json.dumps(write_models(args.models_only), indent=2))
+        hashes = write_models(args.models_only)
+        if args.dequantized:
+            write_dequantized(args.models_only)
+        print(json.dumps(hashes, indent=2))
         return 0
+    if args.dequantized:
+        p.error("--dequantized needs --models-only")
 
     bin_dir = args.llama_dir / "build" / "bin"
     os.environ.setdefault("LLAMA_CPP_LIB_PATH", str(bin_dir))

@@ -23,7 +23,8 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
     case invalidAlignment(path: String, value: GGUFValue)
     /// A tensor has more dimensions than GGML supports, or a zero/overflowing shape.
     case invalidShape(path: String, tensor: String, dimensions: [UInt64])
-    /// A tensor's type code is not one this decoder knows.
+    /// A tensor's type code is not one this decoder reads (the message names the type and
+    /// lists the ones it reads).
     case unknownTensorType(path: String, tensor: String, type: UInt32)
     /// A tensor's contiguous dimension is not a whole number of its type's blocks.
     case partialBlock(path: String, tensor: String, type: GGMLType, rowLength: Int)
@@ -58,7 +59,8 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
         case .invalidShape(let path, let tensor, let dimensions):
             return "\(path): tensor '\(tensor)' has invalid shape \(dimensions)"
         case .unknownTensorType(let path, let tensor, let type):
-            return "\(path): tensor '\(tensor)' has unsupported type \(type)"
+            return "\(path): tensor '\(tensor)' has unsupported type \(type) (\(GGMLTypeName.describe(type))); "
+                + "this decoder reads \(GGMLTypeName.supported)"
         case .partialBlock(let path, let tensor, let type, let rowLength):
             return "\(path): tensor '\(tensor)' row length \(rowLength) is not a multiple of the \(type) block size \(type.blockSize)"
         case .misalignedTensor(let path, let tensor, let offset, let alignment):

@@ -18,6 +18,8 @@ extension GGMLType {
         case .q8_0: decodeBlocks(source, count, destination, Self.dequantizeQ8_0)
         case .q4_0: decodeBlocks(source, count, destination, Self.dequantizeQ4_0)
         case .q4_1: decodeBlocks(source, count, destination, Self.dequantizeQ4_1)
+        case .q5_0: decodeBlocks(source, count, destination, Self.dequantizeQ5_0)
+        case .q5_1: decodeBlocks(source, count, destination, Self.dequantizeQ5_1)
         case .q4_K: decodeBlocks(source, count, destination, Self.dequantizeQ4_K)
         case .q5_K: decodeBlocks(source, count, destination, Self.dequantizeQ5_K)
         case .q6_K: decodeBlocks(source, count, destination, Self.dequantizeQ6_K)
@@ -68,6 +70,32 @@ extension GGMLType {
             output[i] = Float(byte & 0x0F) * d + m
             output[i + 16] = Float(byte >> 4) * d + m
         }
+    }
+
+    /// The 5-bit values of a Q5_0/Q5_1 block whose 4 bytes of high bits start at `offset`,
+    /// followed by 16 bytes of nibbles laid out as in Q4_0: element `i` takes its fifth bit
+    /// from bit `i` of the little-endian 32-bit word `qh`.
+    @inline(__always)
+    private static func fiveBitValues(_ block: UnsafeRawPointer, highBitsAt offset: Int, _ body: (_ index: Int, _ q: Int) -> Void) {
+        let highBits = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        for i in 0 ..< 16 {
+            let byte = block.load(fromByteOffset: offset + 4 + i, as: UInt8.self)
+            body(i, Int(byte & 0x0F) | Int((highBits >> UInt32(i)) & 1) << 4)
+            body(i + 16, Int(byte >> 4) | Int((highBits >> UInt32(i + 16)) & 1) << 4)
+        }
+    }
+
+    /// Q5_0: f16 scale `d`, 4 bytes of fifth bits, 16 bytes of nibbles; value = (q − 16)·d.
+    private static func dequantizeQ5_0(_ block: UnsafeRawPointer, _ output: UnsafeMutablePointer<Float>) {
+        let d = HalfFloat.loadHalf(block)
+        fiveBitValues(block, highBitsAt: 2) { i, q in output[i] = Float(q - 16) * d }
+    }
+
+    /// Q5_1: f16 scale `d`, f16 minimum `m`, then fifth bits and nibbles as in Q5_0; value = q·d + m.
+    private static func dequantizeQ5_1(_ block: UnsafeRawPointer, _ output: UnsafeMutablePointer<Float>) {
+        let d = HalfFloat.loadHalf(block)
+        let m = HalfFloat.loadHalf(block, 2)
+        fiveBitValues(block, highBitsAt: 4) { i, q in output[i] = Float(q) * d + m }
     }
 
     /// The 6-bit scale and minimum of sub-block `j` (0–7) of a Q4_K/Q5_K super-block, packed

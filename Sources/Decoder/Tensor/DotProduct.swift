@@ -18,7 +18,7 @@ extension GGMLType {
         case .q8_0: return Self.dotQ8_0(row, x, blocks: count / 32)
         case .q4_0: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: false)
         case .q4_1: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: true)
-        case .f16, .bf16, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x.original, count: count)
+        case .f16, .bf16, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x.original, count: count)
         }
     }
 

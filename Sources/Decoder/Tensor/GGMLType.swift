@@ -7,6 +7,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case f16 = 1
     case q4_0 = 2
     case q4_1 = 3
+    case q5_0 = 6
+    case q5_1 = 7
     case q8_0 = 8
     case q4_K = 12
     case q5_K = 13
@@ -17,7 +19,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     public var blockSize: Int {
         switch self {
         case .f32, .f16, .bf16: return 1
-        case .q4_0, .q4_1, .q8_0: return 32
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: return 32
         case .q4_K, .q5_K, .q6_K: return 256
         }
     }
@@ -29,6 +31,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .f16, .bf16: return 2
         case .q4_0: return 18
         case .q4_1: return 20
+        case .q5_0: return 22
+        case .q5_1: return 24
         case .q8_0: return 34
         case .q4_K: return 144
         case .q5_K: return 176
@@ -48,6 +52,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .bf16: return "BF16"
         case .q4_0: return "Q4_0"
         case .q4_1: return "Q4_1"
+        case .q5_0: return "Q5_0"
+        case .q5_1: return "Q5_1"
         case .q8_0: return "Q8_0"
         case .q4_K: return "Q4_K"
         case .q5_K: return "Q5_K"

@@ -13,11 +13,11 @@ enum RandomTensor {
             case .f16: return values.flatMap { v in withUnsafeBytes(of: Float16(v).bitPattern.littleEndian, Array.init) }
             default: return values.flatMap { v in withUnsafeBytes(of: UInt16(v.bitPattern >> 16).littleEndian, Array.init) }
             }
-        case .q8_0, .q4_0, .q4_1, .q4_K, .q5_K, .q6_K:
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K:
             var data = (0 ..< type.rowBytes(columns) * rows).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
             let scaleOffsets: [Int]
             switch type {
-            case .q8_0, .q4_0: scaleOffsets = [0]
+            case .q8_0, .q4_0, .q5_0: scaleOffsets = [0]
             case .q6_K: scaleOffsets = [208]
             default: scaleOffsets = [0, 2]
             }
