@@ -1,4 +1,7 @@
+import Foundation
+import TestSupport
 import Testing
+@testable import Pipeline
 @testable import Stages
 
 @Suite struct ConstraintParserTests {
@@ -42,6 +45,7 @@ import Testing
         #expect(!ConstraintEditor.isMinimalEdit("Mention the Bay of Fundy.", "mention the bay of fundy"), "same words: no edit")
         #expect(!ConstraintEditor.isMinimalEdit("Mention the Bay of Fundy.", "Write a poem about spring flowers in a garden."))
         #expect(ConstraintEditor.isMinimalEdit("使用第一人称叙述。", "使用第三人称叙述。"))
+        #expect(!ConstraintEditor.isMinimalEdit("Describe the smell of bread.", ", describe the smell of bread, ,"), "not a sentence")
     }
 
     @Test func ruleEditsReverseTheConstraint() {
@@ -51,6 +55,9 @@ import Testing
         #expect(ConstraintEditor.ruleEdit("The essay should mention Lisbon.") == "The essay should not mention Lisbon.")
         #expect(ConstraintEditor.ruleEdit("Do not name the narrator.") == "Name the narrator.")
         #expect(ConstraintEditor.ruleEdit("Mention Lisbon twice.") == "Do not mention Lisbon twice.")
+        #expect(ConstraintEditor.ruleEdit("She doesn't eat breakfast.") == "She does eat breakfast.")
+        #expect(ConstraintEditor.ruleEdit("The narrator is not named.") == "The narrator is named.")
+        #expect(ConstraintEditor.ruleEdit("The text has three sections.") == "The text has not three sections.")
         #expect(ConstraintEditor.ruleEdit("提到长江。") == "不要提到长江。")
         for constraint in ["Use a formal tone throughout.", "Tell it in the first person.", "The essay should mention Lisbon.", "Mention Lisbon twice."] {
             #expect(ConstraintEditor.isMinimalEdit(constraint, ConstraintEditor.ruleEdit(constraint)), "\(constraint)")
@@ -65,5 +72,86 @@ import Testing
         #expect(!NGrams.shares(TextUnits("Describe how the town rebuilt its bridge after a great flood."), with: source, n: 8))
         #expect(NGrams.firstRepeat(in: TextUnits("a b c d a b c d"), n: 4) == 4)
         #expect(NGrams.firstRepeat(in: TextUnits("a b c d a b c e"), n: 4) == nil)
+    }
+}
+
+@Suite struct LongTextReaderTests {
+    func extract(_ line: String) throws -> (String, String?) { try LongTextReader.extract(Array(line.utf8)) }
+
+    @Test func readsTextsRecordsAndExportedConversations() throws {
+        #expect(try extract(#"{"id": "e1", "text": "A long essay."}"#) == ("A long essay.", "e1"))
+        // A `write` or `lengthen` shard record: the response is the text.
+        #expect(try extract(#"{"id": "abc", "kind": "written", "query": "Write a guide.", "response": "The guide."}"#) == ("The guide.", "abc"))
+        // An exported record: the last assistant turn.
+        #expect(try extract(#"{"id": "x", "messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "The answer."}]}"#) == ("The answer.", "x"))
+    }
+
+    @Test func namesWhatIsWrongWithALine() {
+        func reason(_ line: String) -> String? {
+            do { _ = try extract(line); return nil } catch let failure as LongTextReader.Failure { return failure.reason } catch { return "\(error)" }
+        }
+        #expect(reason("{not json") == "invalid_json")
+        #expect(reason("[1, 2]") == "not_an_object")
+        #expect(reason(#"{"text": 3}"#) == "wrong_type")
+        #expect(reason(#"{"title": "no text"}"#) == "missing_text")
+    }
+}
+
+@Suite struct BacktranslateCheckTests {
+    func stage(min: Int = 2, max: Int = 4, kinds: String = "both") throws -> BacktranslateStage {
+        let config = try PipelineConfig(document: ConfigDocument(file: Repository.path("pipelines/test.yaml"), text: """
+            name: t
+            inputs: [x.txt]
+            stages:
+              - name: read-texts
+              - name: backtranslate
+                params: {min_constraints: \(min), max_constraints: \(max), constraints: \(kinds)}
+            """))
+        return try BacktranslateStage(config.stages[1], pipeline: config, modelIdentity: "test")
+    }
+
+    let document = TextUnits("The ferry left the island at ten past eleven every night, whatever the weather, and Ruth cast off the stern line.")
+
+    /// The worked example's own answer, read from the shipped prompt.
+    func exampleAnswer(_ stage: BacktranslateStage) throws -> InferredInstruction {
+        let answer = try #require(stage.prompt.messages.first { $0.role == "assistant" })
+        return try #require(ConstraintParser.parse(answer.content))
+    }
+
+    func example(_ stage: BacktranslateStage) throws -> TextUnits {
+        TextUnits(try stage.prompt.render(["text": "", "min_constraints": "2", "max_constraints": "4", "kinds": "style, content"]).map(\.content).joined(separator: "\n"))
+    }
+
+    @Test func dropsConstraintsThatQuoteCopyRepeatOrWereCutOff() throws {
+        let stage = try stage()
+        let constraints = [
+            Constraint(kind: .content, text: "Set the story on a night ferry crossing in bad weather."),
+            Constraint(kind: .content, text: "Say the ferry left the island at ten past eleven every night."),
+            Constraint(kind: .style, text: try exampleAnswer(stage).constraints[2].text),
+            Constraint(kind: .content, text: "Set the story on a night ferry crossing in calm weather."),
+            Constraint(kind: .style, text: String(repeating: "long ", count: 30).trimmingCharacters(in: .whitespaces)),
+            Constraint(kind: .style, text: "Tell it from the deckhand's point of view."),
+        ]
+        let checked = stage.check(InferredInstruction(instruction: "Write a story about a ferry crew member and a young passenger.", constraints: constraints),
+                                  document: document, example: try example(stage))
+        #expect(checked.problem == nil)
+        #expect(checked.inferred?.constraints.map(\.text) == [constraints[0].text, constraints[5].text])
+        #expect(checked.dropped.map { $0["reason"]?.string } == ["quotes_text", "copies_prompt", "repeats_constraint", "cut_off"])
+    }
+
+    @Test func refusesUnusableMainInstructions() throws {
+        let stage = try stage()
+        let two = [Constraint(kind: .content, text: "Include a storm at sea."), Constraint(kind: .style, text: "Keep the dialogue short and plain.")]
+        func problem(_ instruction: String, _ constraints: [Constraint]? = nil) throws -> String? {
+            stage.check(InferredInstruction(instruction: instruction, constraints: constraints ?? two), document: document, example: try example(stage)).problem
+        }
+        #expect(try problem("Write a ferry story.") == nil)
+        #expect(try problem("A story.") == "the main instruction is too short")
+        #expect(try problem("Write how the ferry left the island at ten past eleven every night.") == "the main instruction quotes the text")
+        #expect(try problem(try exampleAnswer(stage).instruction) == "the main instruction copies the prompt's example")
+        #expect(try problem("Write a ferry story.", Array(two.prefix(1))) == "1 usable constraints, at least 2 needed")
+        let styleOnly = try self.stage(kinds: "style")
+        #expect(styleOnly.check(InferredInstruction(instruction: "Write a ferry story.", constraints: two), document: document, example: try example(styleOnly))
+            .dropped.map { $0["reason"]?.string } == ["kind_not_allowed"])
     }
 }

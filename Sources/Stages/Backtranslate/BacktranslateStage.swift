@@ -37,9 +37,16 @@ public struct BacktranslateStage: TransformStage {
     public static let keys = ["prompt", "reject_prompt", "format_prompt", "constraints", "min_constraints", "max_constraints",
                               "rejected", "retries", "max_tokens", "context_tokens"] + SamplingSettings.keys
 
-    /// Words (CJK: characters) in a row that a constraint may share with the document before it counts as quoting it.
+    /// Words (CJK: characters) in a row that a constraint may share with the document before it
+    /// counts as quoting it.
     static let quoteWords = 8
     static let quoteCJKCharacters = 12
+    /// Words in a row that two constraints, or a constraint and the prompt's worked example, may
+    /// share before the later one counts as a repeat (a copy of the example).
+    static let repeatWords = 6
+    /// Longest instruction and constraint the schema allows: one that long was cut off mid-way.
+    static let instructionMaxLength = 200
+    static let constraintMaxLength = 120
 
     public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
         let p = try config.params.restricted(to: Self.keys)
@@ -63,14 +70,14 @@ public struct BacktranslateStage: TransformStage {
         retries = try p.int("retries", range: 0...10) ?? 2
         maxTokens = try p.int("max_tokens", range: 32...16384) ?? 600
         contextTokens = try p.int("context_tokens", range: 512...1_048_576)
-        sampling = try SamplingSettings(p, temperature: 0.7)
+        sampling = try SamplingSettings(p, temperature: 0.3, repetitionPenalty: 1.1)
         self.modelIdentity = modelIdentity
     }
 
     /// The JSON Schema of the inferred instruction.
     var schema: String {
         let kindList = kinds.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
-        return #"{"type":"object","properties":{"instruction":{"type":"string","minLength":20,"maxLength":300},"constraints":{"type":"array","minItems":\#(minConstraints),"maxItems":\#(maxConstraints),"items":{"type":"object","properties":{"kind":{"enum":[\#(kindList)]},"text":{"type":"string","minLength":15,"maxLength":160}},"required":["kind","text"]}}},"required":["instruction","constraints"]}"#
+        return #"{"type":"object","properties":{"instruction":{"type":"string","minLength":20,"maxLength":\#(Self.instructionMaxLength)},"constraints":{"type":"array","minItems":\#(minConstraints),"maxItems":\#(maxConstraints),"items":{"type":"object","properties":{"kind":{"enum":[\#(kindList)]},"text":{"type":"string","minLength":15,"maxLength":\#(Self.constraintMaxLength)}},"required":["kind","text"]}}},"required":["instruction","constraints"]}"#
     }
 
     /// The JSON Schema of the rejected constraints: exactly `count` strings.
@@ -95,13 +102,14 @@ public struct BacktranslateStage: TransformStage {
         }
         let excerpt = DocumentExcerpt(document, budgetTokens: budget, countTokens: model.countTokens)
         let documentUnits = TextUnits(document)
+        let exampleUnits = TextUnits(skeleton.map(\.content).joined(separator: "\n"))
         var attempts: [JSONValue] = []
         var accepted: (InferredInstruction, [JSONValue])?
         for attempt in 0...retries {
             let output = try await generate(generator, prompt, slots.merging(["text": excerpt.text]) { a, _ in a },
                                             responseFormat: .jsonSchema(name: "inferred_instruction", schema: schema),
                                             maxTokens: maxTokens, seed: ModelStageSupport.seed(name, record.id, String(attempt)), usage: &usage)
-            let checked = check(ConstraintParser.parse(output.text), document: documentUnits)
+            let checked = check(ConstraintParser.parse(output.text), document: documentUnits, example: exampleUnits)
             attempts.append(["raw": .string(output.text), "problem": checked.problem.map(JSONValue.string) ?? .null,
                              "finish_reason": .string(output.finishReason.rawValue)])
             if checked.problem == nil, let inferred = checked.inferred { accepted = (inferred, checked.dropped); break }
@@ -133,23 +141,32 @@ public struct BacktranslateStage: TransformStage {
         return .records([out])
     }
 
-    /// The inferred instruction with unusable constraints dropped, or the problem that makes it unusable.
-    func check(_ parsed: InferredInstruction?, document: TextUnits) -> (inferred: InferredInstruction?, dropped: [JSONValue], problem: String?) {
+    /// The inferred instruction with unusable constraints dropped, or the problem that makes it
+    /// unusable. `example` is the prompt without the document: copying its worked example is
+    /// not describing the text.
+    func check(_ parsed: InferredInstruction?, document: TextUnits, example: TextUnits) -> (inferred: InferredInstruction?, dropped: [JSONValue], problem: String?) {
         guard var inferred = parsed else { return (nil, [], "the answer does not parse") }
         let n = NGrams.size(for: document, words: Self.quoteWords, cjkCharacters: Self.quoteCJKCharacters)
+        let instruction = TextUnits(inferred.instruction)
         if LengthCounter.count(inferred.instruction) < 4 { return (nil, [], "the main instruction is too short") }
-        if NGrams.shares(TextUnits(inferred.instruction), with: document, n: n) { return (nil, [], "the main instruction quotes the text") }
+        if inferred.instruction.count >= Self.instructionMaxLength - 2 { return (nil, [], "the main instruction was cut off") }
+        if NGrams.shares(instruction, with: document, n: n) { return (nil, [], "the main instruction quotes the text") }
+        if NGrams.shares(instruction, with: example, n: Self.repeatWords) { return (nil, [], "the main instruction copies the prompt's example") }
         var dropped: [JSONValue] = []
-        inferred.constraints = inferred.constraints.filter { constraint in
+        var kept: [Constraint] = []
+        for constraint in inferred.constraints {
+            let units = TextUnits(constraint.text)
             let reason: String?
             if !kinds.contains(constraint.kind) { reason = "kind_not_allowed" }
             else if LengthCounter.count(constraint.text) < 3 { reason = "too_short" }
-            else if NGrams.shares(TextUnits(constraint.text), with: document, n: n) { reason = "quotes_text" }
+            else if constraint.text.count >= Self.constraintMaxLength - 2 { reason = "cut_off" }
+            else if NGrams.shares(units, with: document, n: n) { reason = "quotes_text" }
+            else if NGrams.shares(units, with: example, n: Self.repeatWords) { reason = "copies_prompt" }
+            else if kept.contains(where: { NGrams.shares(units, with: TextUnits($0.text), n: Self.repeatWords) }) { reason = "repeats_constraint" }
             else { reason = nil }
-            if let reason { dropped.append(["text": .string(constraint.text), "reason": .string(reason)]) }
-            return reason == nil
+            if let reason { dropped.append(["text": .string(constraint.text), "reason": .string(reason)]) } else { kept.append(constraint) }
         }
-        inferred.constraints = Array(inferred.constraints.prefix(maxConstraints))
+        inferred.constraints = Array(kept.prefix(maxConstraints))
         if inferred.constraints.count < minConstraints {
             return (nil, dropped, "\(inferred.constraints.count) usable constraints, at least \(minConstraints) needed")
         }

@@ -9,7 +9,7 @@ public enum ConstraintEditor {
     /// `minShared` of the original's words (CJK characters) kept in order.
     public static func isMinimalEdit(_ original: String, _ edited: String, minShared: Double = 0.6) -> Bool {
         let a = tokens(original), b = tokens(edited)
-        guard !a.isEmpty, !b.isEmpty, a != b else { return false }
+        guard !a.isEmpty, !b.isEmpty, a != b, edited.first.map({ $0.isLetter || $0.isNumber }) == true else { return false }
         let shared = commonSubsequence(a, b)
         let changed = max(a.count, b.count) - shared
         return Double(shared) >= minShared * Double(a.count) && changed <= max(4, a.count / 2)
@@ -31,7 +31,7 @@ public enum ConstraintEditor {
     }()
 
     /// The rule edit of a constraint: the first word with a known opposite swapped; else the
-    /// constraint negated (`should` → `should not`, `Do not X` → `X`, `X` → `Do not x`; `不要`).
+    /// constraint negated (`Do not X` → `X`, `doesn't` → `does`, `is not` → `is`, an auxiliary such as `should` or `has` gains `not`, else `X` → `Do not x`; `不要`).
     public static func ruleEdit(_ constraint: String) -> String {
         let cjk = ["zh", "ja", "ko"].contains(LanguageDetector.detect(constraint))
         // The earliest word with an opposite (the longer phrase where two start at the same place).
@@ -53,7 +53,15 @@ public enum ConstraintEditor {
             let rest = constraint[r.upperBound...]
             return rest.prefix(1).uppercased() + rest.dropFirst()
         }
-        if let r = constraint.range(of: #"\b(should|must|will|can|is|are|does)\b"#, options: [.regularExpression, .caseInsensitive]) {
+        if let r = constraint.range(of: #"\b(do|does|did|is|are|was|were|has|have|had|should|must|could|would)n['’]t\b"#,
+                                    options: [.regularExpression, .caseInsensitive]) {
+            return constraint.replacingCharacters(in: r, with: constraint[r].dropLast(3))
+        }
+        if let r = constraint.range(of: #"\s+not\b"#, options: [.regularExpression, .caseInsensitive]) {
+            return constraint.replacingCharacters(in: r, with: "")
+        }
+        if let r = constraint.range(of: #"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|had|does|do)\b"#,
+                                    options: [.regularExpression, .caseInsensitive]) {
             return constraint.replacingCharacters(in: r, with: constraint[r] + " not")
         }
         return "Do not " + constraint.prefix(1).lowercased() + constraint.dropFirst()

@@ -24,14 +24,20 @@ public struct RequirementMaker: Sendable {
         case .lessThan:
             candidate = LengthRequirement(form: .lessThan, value: Self.round(Double(y) / random.uniform(0.6, 0.95), .up))
         }
-        if candidate.value > 0 && candidate.score(y) == 1 { return candidate }
-        return LengthRequirement(form: .about, value: y)
+        // Rounding can push the length out of the band: then the band centred on it, then "about".
+        let centred = form == .moreThan || form == .lessThan ? around(target: y, form: form) : candidate
+        let fallbacks = [candidate, centred, LengthRequirement(form: .about, value: Self.round(Double(y)))]
+        return fallbacks.first { $0.value > 0 && $0.score(y) == 1 } ?? LengthRequirement(form: .about, value: y)
     }
 
     /// A requirement whose band is centred near `target`.
     public func around(target t: Int, seed: UInt64) -> LengthRequirement {
         var random = SplitMix(seed)
-        let form = forms[Int(random.next() % UInt64(forms.count))]
+        return around(target: t, form: forms[Int(random.next() % UInt64(forms.count))])
+    }
+
+    /// The requirement of `form` whose band is centred near `target`.
+    func around(target t: Int, form: LengthRequirement.Form) -> LengthRequirement {
         let target = Double(t)
         switch form {
         case .about: return LengthRequirement(form: .about, value: Self.round(target))
