@@ -103,6 +103,20 @@ import TestSupport
         }
         #expect(validator.repair([], required: 2000) == nil)
     }
+
+    @Test func repeatedMainPointsAreAProblemAndRepairDropsThem() {
+        let validator = PlanValidator()
+        let looping = [PlanStep(mainPoint: "Machines", wordCount: 500), PlanStep(mainPoint: "Grinders", wordCount: 500)]
+            + Array(repeating: PlanStep(mainPoint: "The guide is  divided into 3 sections.", wordCount: 500), count: 6)
+            + [PlanStep(mainPoint: "the guide is divided into 3 SECTIONS.", wordCount: 500)]
+        #expect(validator.problems(looping, required: 4500).contains("6 main point(s) repeat an earlier one"))
+        let repaired = validator.repair(looping, required: 4500)
+        // 4,500 words over three distinct points: each split in two parts of 750.
+        #expect(repaired?.filter { !$0.mainPoint.contains("(continued") }.map(\.mainPoint)
+                == ["Machines", "Grinders", "The guide is  divided into 3 sections."])
+        #expect(repaired?.count == 6)
+        if let repaired { #expect(validator.problems(repaired, required: 4500).isEmpty) }
+    }
 }
 
 @Suite struct StepCleanerTests {

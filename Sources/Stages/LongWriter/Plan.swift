@@ -73,12 +73,21 @@ public struct PlanValidator: Sendable {
         if required > 0, abs(Double(total - required)) > tolerance * Double(required) {
             found.append("total \(total) words is not within ±\(Int(tolerance * 100))% of \(required)")
         }
+        let repeated = steps.count - Self.distinct(steps).count
+        if repeated > 0 { found.append("\(repeated) main point(s) repeat an earlier one") }
         return found
     }
 
-    /// A valid plan made from `steps`, or nil when there is nothing to build on.
+    /// The steps whose main point (case and spacing aside) has not come before.
+    static func distinct(_ steps: [PlanStep]) -> [PlanStep] {
+        var seen = Set<String>()
+        return steps.filter { seen.insert($0.mainPoint.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")).inserted }
+    }
+
+    /// A valid plan made from `steps` (repeated main points dropped, word counts rescaled), or
+    /// nil when there is nothing to build on.
     public func repair(_ steps: [PlanStep], required: Int) -> [PlanStep]? {
-        let usable = steps.filter { $0.wordCount > 0 && !$0.mainPoint.isEmpty }
+        let usable = Self.distinct(steps.filter { $0.wordCount > 0 && !$0.mainPoint.isEmpty })
         guard !usable.isEmpty, required >= minWords else { return nil }
         // Rescale to the required total, then split steps that are too long and merge ones too short.
         let total = Double(usable.reduce(0) { $0 + $1.wordCount })
