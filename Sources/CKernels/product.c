@@ -64,6 +64,36 @@ const char *lw_kernel_isa(void) {
     return chosen_name;
 }
 
+int lw_uses_pairs(void) {
+#if defined(__x86_64__)
+    return kernel() == lw_product_rows_avx512vnni;
+#else
+    return 0;
+#endif
+}
+
+void lw_pack_pairs(const lw_q8_block *blocks, int64_t count, lw_q8_pair *out) {
+    for (int64_t i = 0; i + 1 < count; i += 2) {
+        lw_q8_pair *pair = out + i / 2;
+        memcpy(pair->q, blocks[i].q, 32);
+        memcpy(pair->q + 32, blocks[i + 1].q, 32);
+        for (int lane = 0; lane < 8; lane++) {
+            pair->d[lane] = blocks[i].d;
+            pair->d[8 + lane] = blocks[i + 1].d;
+            pair->s[lane] = 0;
+            pair->s[8 + lane] = 0;
+        }
+        pair->s[0] = blocks[i].s;
+        pair->s[8] = blocks[i + 1].s;
+    }
+}
+
 void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_end, int64_t vectors) {
+#if defined(__x86_64__)
+    if (product->pairs && product->blocks % 2 == 0 && kernel() == lw_product_rows_avx512vnni) {
+        lw_product_rows_avx512_pairs(product, row_begin, row_end, vectors);
+        return;
+    }
+#endif
     kernel()(product, row_begin, row_end, vectors);
 }

@@ -7,5 +7,6 @@ void lw_product_rows_portable(const lw_product *p, int64_t row_begin, int64_t ro
 #if defined(__x86_64__)
 void lw_product_rows_avx2(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 void lw_product_rows_avx512vnni(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
+void lw_product_rows_avx512_pairs(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 #endif
 #endif

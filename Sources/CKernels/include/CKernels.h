@@ -22,6 +22,15 @@ typedef struct {
     int8_t q[32];
 } lw_q8_block;
 
+/// Two consecutive blocks of one vector laid out for 512-bit kernels: the 64 values together,
+/// each block's scale repeated over its 8 lanes, and each block's `s` in the first of its lanes
+/// (the others zero), so one vector operation covers both blocks.
+typedef struct {
+    int8_t q[64];
+    float d[16];
+    float s[16];
+} lw_q8_pair;
+
 /// GGUF type codes of the weight encodings the kernels multiply directly.
 enum { LW_TYPE_Q4_0 = 2, LW_TYPE_Q4_1 = 3, LW_TYPE_Q8_0 = 8 };
 
@@ -42,7 +51,15 @@ typedef struct {
     int64_t input_stride;        ///< blocks between consecutive input vectors
     float *output;
     int64_t output_stride;       ///< floats between consecutive output vectors
+    const lw_q8_pair *pairs;     ///< the input again as block pairs (`lw_pack_pairs`) when `lw_uses_pairs()`, else NULL
+    int64_t pair_stride;         ///< pairs between consecutive input vectors
 } lw_product;
+
+/// Whether the selected kernels read `lw_product.pairs` (rows of an even number of blocks).
+int lw_uses_pairs(void);
+
+/// Lays `count` blocks (an even number) out as `count / 2` pairs.
+void lw_pack_pairs(const lw_q8_block *blocks, int64_t count, lw_q8_pair *out);
 
 /// Computes rows `[row_begin, row_end)` of `product` for `vectors` input vectors.
 void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_end, int64_t vectors);

@@ -41,7 +41,8 @@ struct MatrixProduct {
                               type: product.matrix.type.rawValue, rows: Int64(product.matrix.rows),
                               blocks: Int64(product.matrix.columns / 32),
                               input: input.blocks, input_stride: Int64(input.blocksPerVector),
-                              output: product.output, output_stride: Int64(product.matrix.rows))
+                              output: product.output, output_stride: Int64(product.matrix.rows),
+                              pairs: input.pairs, pair_stride: Int64(input.pairsPerVector))
         }
         withExtendedLifetime(quantized) {
             lw_products_run(KernelPool.shared.pool, kernelProducts, Int64(kernelProducts.count), Int64(vectors))
