@@ -46,7 +46,6 @@ public struct DecodeBenchmark {
     /// Runs every measurement; `progress` receives a line per figure.
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         let llama = model.model
-        let c = llama.configuration
         let tokens = benchmarkTokens(count: 512)
         _ = try llama.forward(tokens: Array(tokens.prefix(32)), cache: llama.makeCache(capacity: 64))  // warm-up
 
@@ -68,7 +67,7 @@ public struct DecodeBenchmark {
         var largestCache = 0
         for sequences in batchSizes {
             let caches = try (0 ..< sequences).map { _ in try llama.makeCache(capacity: 256) }
-            largestCache = max(largestCache, sequences * 256 * c.keyValueWidth * c.blockCount * 2 * MemoryLayout<Float>.size)
+            largestCache = max(largestCache, caches.reduce(0) { $0 + $1.reservedBytes })
             let prompts = (0 ..< sequences).map { s in (0 ..< 128).map { tokens[(s * 7 + $0) % tokens.count] } }
             let prefill = try seconds {
                 _ = try llama.forward(batch: zip(prompts, caches).map { SequenceStep(tokens: $0, cache: $1) })
