@@ -56,6 +56,8 @@ import Testing
         #expect(ConstraintEditor.ruleEdit("Do not name the narrator.") == "Name the narrator.")
         #expect(ConstraintEditor.ruleEdit("Mention Lisbon twice.") == "Do not mention Lisbon twice.")
         #expect(ConstraintEditor.ruleEdit("She doesn't eat breakfast.") == "She does eat breakfast.")
+        #expect(ConstraintEditor.ruleEdit("Say you can't imagine it.") == "Say you can imagine it.")
+        #expect(ConstraintEditor.ruleEdit("The hero won’t give up.") == "The hero will give up.")
         #expect(ConstraintEditor.ruleEdit("The narrator is not named.") == "The narrator is named.")
         #expect(ConstraintEditor.ruleEdit("The text has three sections.") == "The text has not three sections.")
         #expect(ConstraintEditor.ruleEdit("提到长江。") == "不要提到长江。")

@@ -53,14 +53,15 @@ public enum ConstraintEditor {
             let rest = constraint[r.upperBound...]
             return rest.prefix(1).uppercased() + rest.dropFirst()
         }
-        if let r = constraint.range(of: #"\b(do|does|did|is|are|was|were|has|have|had|should|must|could|would)n['’]t\b"#,
+        if let r = constraint.range(of: #"\b(can|won|shan|do|does|did|is|are|was|were|has|have|had|should|must|could|would)n?['’]t\b"#,
                                     options: [.regularExpression, .caseInsensitive]) {
-            return constraint.replacingCharacters(in: r, with: constraint[r].dropLast(3))
+            let positive = ["can't": "can", "won't": "will", "shan't": "shall"][constraint[r].lowercased().replacingOccurrences(of: "’", with: "'")]
+            return constraint.replacingCharacters(in: r, with: positive ?? String(constraint[r].dropLast(3)))
         }
         if let r = constraint.range(of: #"\s+not\b"#, options: [.regularExpression, .caseInsensitive]) {
             return constraint.replacingCharacters(in: r, with: "")
         }
-        if let r = constraint.range(of: #"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|had|does|do)\b"#,
+        if let r = constraint.range(of: #"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|had|does|do)\b(?!['’])"#,
                                     options: [.regularExpression, .caseInsensitive]) {
             return constraint.replacingCharacters(in: r, with: constraint[r] + " not")
         }
