@@ -52,6 +52,14 @@ public struct PromptTemplate: Sendable, Equatable {
         return found
     }
 
+    /// The template's own words: every message with its slots left out (what a model that
+    /// echoes its instructions would repeat).
+    public var literalText: String {
+        var text = ""
+        for message in messages { Self.scan(message.content) { run, slot in if slot == nil { text += run + "\n" } } }
+        return text
+    }
+
     /// Walks `content` as text runs and `{{slot}}` names (trimmed), in order.
     private static func scan(_ content: String, _ body: (Substring, String?) -> Void) {
         var rest = Substring(content)

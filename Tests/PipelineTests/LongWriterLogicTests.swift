@@ -1,5 +1,6 @@
 import Testing
 import TestSupport
+import Pipeline
 @testable import Stages
 
 @Suite struct ExplicitLengthTests {
@@ -142,6 +143,24 @@ import TestSupport
         // Closing quotes and brackets after the full stop stay.
         #expect(StepCleaner.clean("He said \"Go.\" Then (as always.) we left", previous: "").text == "He said \"Go.\" Then (as always.)")
         #expect(StepCleaner.clean("A whole sentence (with an aside).", previous: "").text == "A whole sentence (with an aside).")
+    }
+
+    @Test func dropsSentencesEchoingThePromptsInstructions() throws {
+        let template = try PromptTemplate(file: "write.txt", text: """
+            [user]
+            Here is the original writing request, my plan, and what I have written so far.
+            {{instruction}}
+            Write only this part, in flowing prose and at about the planned length.
+            """)
+        let written = """
+            Here's your next paragraph:
+            The original writing request: write an essay. Espresso needs fine, even grounds. Write only this part, at full length please.
+            A good grinder matters more than the machine.
+            """
+        let result = StepCleaner.clean(written, previous: "", instructions: template.literalText)
+        #expect(result.text == "Espresso needs fine, even grounds.\nA good grinder matters more than the machine.")
+        // Without the instructions nothing but the meta line goes.
+        #expect(StepCleaner.clean(written, previous: "").text.contains("Write only this part"))
     }
 
     @Test func cutsRepetitionLoops() {

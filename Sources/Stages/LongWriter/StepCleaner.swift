@@ -16,7 +16,7 @@ public enum StepCleaner {
     ]
     private static let metaPatterns = [
         #"^\s*(sure|certainly|of course|okay|ok)[,!.].*$"#,
-        #"^.*\b(here is|here's|below is) (the |a )?(paragraph|section|text|content|continuation|next part)\b.*$"#,
+        #"^.*\b(here is|here's|below is) (the |a |your )?(next )?(paragraph|section|text|content|continuation|part)\b.*$"#,
         #"^.*\b(i hope (this|that) helps|let me know if|as an ai\b|as a language model|in this paragraph,? i will)\b.*$"#,
         #"^.*(好的|以下是|希望对你有帮助).*$"#,
     ]
@@ -25,14 +25,16 @@ public enum StepCleaner {
     }
     private static let failureMarkers = ["error:", "exception", "failed to generate", "<|im_end|>", "<|im_start|>", "<|endoftext|>"]
 
-    /// Cleans `text`, written after `previous` (the text so far).
-    public static func clean(_ text: String, previous: String) -> Result {
+    /// Cleans `text`, written after `previous` (the text so far) for a prompt whose own words
+    /// (`PromptTemplate.literalText`) are `instructions`.
+    public static func clean(_ text: String, previous: String, instructions: String = "") -> Result {
+        let echoes = EchoFinder(instructions)
         var lines: [String] = []
         for line in text.components(separatedBy: "\n") {
             let range = NSRange(line.startIndex..., in: line)
             if compiled.contains(where: { $0.firstMatch(in: line, range: range) != nil }) { continue }
             if failureMarkers.contains(where: { line.lowercased().contains($0) }) { continue }
-            lines.append(dropPlanSentences(line))
+            lines.append(echoes.dropEchoingSentences(dropPlanSentences(line)))
         }
         var cleaned = TextNormalizer.normalize(lines.joined(separator: "\n"))
         cleaned = dropRepeatedSentences(cleaned, previous: previous)
@@ -44,12 +46,17 @@ public enum StepCleaner {
     /// words", "Paragraph 3 - …"): the same patterns the dedup-filter rejects a record for.
     static func dropPlanSentences(_ line: String) -> String {
         guard ArtefactPatterns.contains(.plan, in: line) else { return line }
+        return dropSentences(of: line) { ArtefactPatterns.contains(.plan, in: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// `line` without the sentences `drop` picks.
+    static func dropSentences(of line: String, where drop: (String) -> Bool) -> String {
         var out = ""
         var rest = Substring(line)
         while !rest.isEmpty {
             let end = rest.firstIndex(where: { ".!?。！？".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
             let sentence = String(rest[..<end])
-            if !ArtefactPatterns.contains(.plan, in: sentence.trimmingCharacters(in: .whitespaces)) { out += sentence }
+            if !drop(sentence) { out += sentence }
             rest = rest[end...]
         }
         return out.trimmingCharacters(in: .whitespaces)
@@ -126,5 +133,33 @@ public enum StepCleaner {
         var cut = trimmed.index(after: end)
         while cut < trimmed.endIndex, SentenceEnd.closers.contains(trimmed[cut]) { cut = trimmed.index(after: cut) }
         return String(trimmed[..<cut])
+    }
+}
+
+/// Finds sentences that repeat the prompt's instructions: any run of `length` words (case and
+/// punctuation aside) that also occurs in them ("Write only this part, …", "Here is the original
+/// writing request").
+struct EchoFinder {
+    static let length = 4
+    private let runs: Set<String>
+
+    init(_ instructions: String) {
+        let words = Self.words(instructions)
+        runs = words.count < Self.length ? [] : Set((0 ... words.count - Self.length).map { words[$0 ..< $0 + Self.length].joined(separator: " ") })
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "'" }.map(String.init)
+    }
+
+    func echoes(_ sentence: String) -> Bool {
+        let words = Self.words(sentence)
+        guard !runs.isEmpty, words.count >= Self.length else { return false }
+        return (0 ... words.count - Self.length).contains { runs.contains(words[$0 ..< $0 + Self.length].joined(separator: " ")) }
+    }
+
+    /// `line` without its sentences that echo the instructions.
+    func dropEchoingSentences(_ line: String) -> String {
+        runs.isEmpty ? line : StepCleaner.dropSentences(of: line, where: echoes)
     }
 }

@@ -94,7 +94,8 @@ public struct WriteStage: TransformStage {
                 promptTokens += output.promptTokens
                 completionTokens += output.completionTokens
                 seconds += output.seconds
-                let cleaned = StepCleaner.clean(output.text, previous: paragraphs.joined(separator: "\n\n"))
+                let cleaned = StepCleaner.clean(output.text, previous: paragraphs.joined(separator: "\n\n"),
+                                                instructions: prompt.literalText)
                 let words = LengthCounter.count(cleaned.text)
                 let rawWords = LengthCounter.count(output.text)
                 if rawWords > 0 {
