@@ -31,7 +31,8 @@ struct DecodeBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = try ModelLocator.existingModelPath(model)
-        let language = try LanguageModel(path: path)
+        // No prefix-cache pool: the memory figure is the decoder's own (weights, live KV caches, scratch).
+        let language = try LanguageModel(path: path, cachedSequences: 0)
         var benchmark = DecodeBenchmark(model: language)
         benchmark.repetitions = max(1, repetitions)
         let sizes = sequences.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }

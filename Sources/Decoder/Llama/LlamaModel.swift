@@ -73,7 +73,7 @@ public final class LlamaModel: @unchecked Sendable {
             throw ModelError.cacheLargerThanContext(requested: capacity, contextLength: configuration.contextLength)
         }
         // The int8 path keeps keys and values in half precision, as llama.cpp does; the exact path in Float.
-        return KVCache(layerCount: configuration.blockCount, width: configuration.keyValueWidth, capacity: max(1, capacity),
+        return try KVCache(layerCount: configuration.blockCount, width: configuration.keyValueWidth, capacity: max(1, capacity),
                        halfPrecision: precision == .int8)
     }
 

@@ -20,6 +20,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case tokenOutOfRange(token: Int32, vocabularySize: Int)
     /// A KV cache made for a different model shape was passed to `forward`.
     case incompatibleCache
+    /// The system would not reserve memory for a KV cache.
+    case cacheAllocationFailed(bytes: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "token id \(token) is outside the vocabulary (\(vocabularySize) tokens)"
         case .incompatibleCache:
             return "the KV cache was made for a model of a different shape"
+        case .cacheAllocationFailed(let bytes, let reason):
+            return "cannot reserve \(bytes) bytes for a KV cache: \(reason)"
         }
     }
 
