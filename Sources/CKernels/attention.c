@@ -1,4 +1,4 @@
-#include "CKernels.h"
+#include "product_variants.h"
 #include "half.h"
 #include <math.h>
 #if defined(__x86_64__)
@@ -154,19 +154,11 @@ LW_AVX2 static void to_f16_avx2(const float *x, uint16_t *out, int64_t count) {
     for (; i < count; i++) out[i] = half_from_float(x[i]);
 }
 
-static int has_avx2(void) {
-    static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    }
-    return known;
-}
 #endif
 
 void lw_f32_to_f16(const float *x, uint16_t *out, int64_t count) {
 #if defined(__x86_64__)
-    if (has_avx2() && strcmp(lw_kernel_isa(), "portable") != 0) { to_f16_avx2(x, out, count); return; }
+    if (lw_selected_isa() != LW_ISA_PORTABLE) { to_f16_avx2(x, out, count); return; }
 #endif
     for (int64_t i = 0; i < count; i++) out[i] = half_from_float(x[i]);
 }
@@ -174,7 +166,7 @@ void lw_f32_to_f16(const float *x, uint16_t *out, int64_t count) {
 void lw_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
                    int64_t positions, int64_t dimension, float scale, float *scores, float *out) {
 #if defined(__x86_64__)
-    if (dimension % 8 == 0 && has_avx2() && strcmp(lw_kernel_isa(), "portable") != 0) {
+    if (dimension % 8 == 0 && lw_selected_isa() != LW_ISA_PORTABLE) {
         attend_avx2(q, keys, values, stride, positions, dimension, scale, scores, out);
         return;
     }
@@ -182,18 +174,12 @@ void lw_attend_f16(const float *q, const uint16_t *keys, const uint16_t *values,
     attend_portable(q, keys, values, stride, positions, dimension, scale, scores, out);
 }
 
-#if defined(__x86_64__)
-int lw_attention_avx512_usable(int64_t heads, int64_t dimension);
-void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
-                            int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
-                            float *out, int64_t out_stride);
-#endif
-
 void lw_attend_f16_heads(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
                          int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
                          float *out, int64_t out_stride) {
 #if defined(__x86_64__)
-    if (strcmp(lw_kernel_isa(), "avx512-vnni") == 0 && lw_attention_avx512_usable(heads, dimension)) {
+    // The AVX-512 kernel is written for head sizes 64 and 128 (the common ones).
+    if (lw_selected_isa() == LW_ISA_AVX512_VNNI && (dimension == 64 || dimension == 128)) {
         lw_attend_heads_avx512(q, heads, q_stride, keys, values, stride, positions, dimension, scale, scores, out, out_stride);
         return;
     }

@@ -1,14 +1,9 @@
 #if defined(__x86_64__)
-#include "CKernels.h"
+#include "product_variants.h"
 #include <immintrin.h>
 #include <math.h>
 
 #define LW_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw")))
-
-int lw_attention_avx512_usable(int64_t heads, int64_t dimension);
-LW_AVX512 void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
-                            int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
-                            float *out, int64_t out_stride);
 
 /// e^x for x ≤ 0, 16 lanes: x = n·ln2 + r, e^r by a degree-6 polynomial, scaled by 2^n.
 LW_AVX512 static inline __m512 exp_negative512(__m512 x) {
@@ -84,16 +79,6 @@ attend_fixed(const int H, const int C, const float *q, int64_t q_stride, const u
             _mm512_storeu_ps(out + h * out_stride + 16 * c, _mm512_mul_ps(acc[h][c], _mm512_set1_ps(inverse[h])));
 }
 
-int lw_attention_avx512_usable(int64_t heads, int64_t dimension) {
-    static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")
-             && __builtin_cpu_supports("f16c");
-    }
-    return known && heads >= 1 && (dimension == 64 || dimension == 128);
-}
-
 LW_AVX512 void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
                             int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
                             float *out, int64_t out_stride) {
@@ -108,7 +93,7 @@ LW_AVX512 void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_s
         switch (H * 16 + C) {
             LW_CASE(1, 4) LW_CASE(2, 4) LW_CASE(3, 4) LW_CASE(4, 4)
             LW_CASE(1, 8) LW_CASE(2, 8) LW_CASE(3, 8) LW_CASE(4, 8)
-            default: __builtin_unreachable();  // usable() admits head sizes 64 and 128 only
+            default: __builtin_unreachable();  // the caller admits head sizes 64 and 128 only
         }
         #undef LW_CASE
     }

@@ -3,74 +3,70 @@
 
 typedef void (*rows_kernel)(const lw_product *, int64_t, int64_t, int64_t);
 
-static rows_kernel chosen_kernel;
-static const char *chosen_name;
+/// The instruction sets, best first: the first one this processor has is the default.
+static const struct {
+    lw_isa isa;
+    const char *name;
+    rows_kernel kernel;
+} instruction_sets[] = {
+#if defined(__x86_64__)
+    {LW_ISA_AVX512_VNNI, "avx512-vnni", lw_product_rows_avx512vnni},
+    {LW_ISA_AVX2, "avx2", lw_product_rows_avx2},
+#endif
+    {LW_ISA_PORTABLE, "portable", lw_product_rows_portable},
+};
+static const int instruction_set_count = sizeof instruction_sets / sizeof instruction_sets[0];
 
-static rows_kernel kernel(void);
+/// Index of the best supported entry, −1 until the first use.
+static int selected = -1;
+/// A choice for the calling thread only (`lw_set_kernel_isa`), −1 when none.
+static _Thread_local int thread_choice = -1;
 
-static void choose(void) {
+static int supported(lw_isa isa) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")) {
-        chosen_kernel = lw_product_rows_avx512vnni;
-        chosen_name = "avx512-vnni";
-        return;
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
-        chosen_kernel = lw_product_rows_avx2;
-        chosen_name = "avx2";
-        return;
+    switch (isa) {
+    case LW_ISA_AVX512_VNNI:
+        // The AVX-512 kernels also use AVX2/F16C instructions, which every AVX-512 processor has.
+        return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+    case LW_ISA_AVX2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    case LW_ISA_PORTABLE:
+        return 1;
     }
 #endif
-    chosen_kernel = lw_product_rows_portable;
-    chosen_name = "portable";
+    return isa == LW_ISA_PORTABLE;
 }
+
+static int selection(void) {
+    if (thread_choice >= 0) return thread_choice;
+    if (selected < 0) {  // idempotent: a race only repeats the same choice
+        int i = 0;
+        while (!supported(instruction_sets[i].isa)) i++;
+        selected = i;
+    }
+    return selected;
+}
+
+lw_isa lw_selected_isa(void) { return instruction_sets[selection()].isa; }
 
 int lw_set_kernel_isa(const char *name) {
-    kernel();
-#if defined(__x86_64__)
-    if (strcmp(name, "avx512-vnni") == 0 && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl")
-        && __builtin_cpu_supports("avx512bw")) {
-        chosen_kernel = lw_product_rows_avx512vnni;
-        chosen_name = "avx512-vnni";
-        return 1;
-    }
-    if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-        && __builtin_cpu_supports("f16c")) {
-        chosen_kernel = lw_product_rows_avx2;
-        chosen_name = "avx2";
-        return 1;
-    }
-#endif
-    if (strcmp(name, "portable") == 0) {
-        chosen_kernel = lw_product_rows_portable;
-        chosen_name = "portable";
-        return 1;
+    for (int i = 0; i < instruction_set_count; i++) {
+        if (strcmp(name, instruction_sets[i].name) == 0 && supported(instruction_sets[i].isa)) {
+            thread_choice = i;
+            return 1;
+        }
     }
     return 0;
-}
-
-static rows_kernel kernel(void) {
-    if (!chosen_kernel) choose();  // idempotent: a race only repeats the same choice
-    return chosen_kernel;
 }
 
 int lw_has_kernel(uint32_t type) {
     return type == LW_TYPE_Q4_0 || type == LW_TYPE_Q4_1 || type == LW_TYPE_Q8_0;
 }
 
-const char *lw_kernel_isa(void) {
-    kernel();
-    return chosen_name;
-}
+const char *lw_kernel_isa(void) { return instruction_sets[selection()].name; }
 
-int lw_uses_pairs(void) {
-#if defined(__x86_64__)
-    return kernel() == lw_product_rows_avx512vnni;
-#else
-    return 0;
-#endif
-}
+int lw_uses_pairs(void) { return lw_selected_isa() == LW_ISA_AVX512_VNNI; }
 
 void lw_pack_pairs(const lw_q8_block *blocks, int64_t count, lw_q8_pair *out) {
     for (int64_t i = 0; i + 1 < count; i += 2) {
@@ -90,10 +86,10 @@ void lw_pack_pairs(const lw_q8_block *blocks, int64_t count, lw_q8_pair *out) {
 
 void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_end, int64_t vectors) {
 #if defined(__x86_64__)
-    if (product->pairs && product->blocks % 2 == 0 && kernel() == lw_product_rows_avx512vnni) {
+    if (product->pairs && product->blocks % 2 == 0 && lw_uses_pairs()) {
         lw_product_rows_avx512_pairs(product, row_begin, row_end, vectors);
         return;
     }
 #endif
-    kernel()(product, row_begin, row_end, vectors);
+    instruction_sets[selection()].kernel(product, row_begin, row_end, vectors);
 }

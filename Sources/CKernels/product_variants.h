@@ -2,11 +2,22 @@
 #define LWDATA_CKERNELS_PRODUCT_VARIANTS_H
 #include "CKernels.h"
 
+/// The instruction sets the kernels are built for (`lw_kernel_isa` names them).
+typedef enum { LW_ISA_PORTABLE, LW_ISA_AVX2, LW_ISA_AVX512_VNNI } lw_isa;
+
+/// The instruction set selected for this process (the best one the processor has, unless
+/// `lw_set_kernel_isa` chose another); the attention kernels follow it too.
+lw_isa lw_selected_isa(void);
+
 /// The same product kernel for each instruction set; `lw_product_rows` picks one at run time.
 void lw_product_rows_portable(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 #if defined(__x86_64__)
 void lw_product_rows_avx2(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 void lw_product_rows_avx512vnni(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 void lw_product_rows_avx512_pairs(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
+/// `lw_attend_f16_heads` with AVX-512, for head sizes 64 and 128.
+void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+                            int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
+                            float *out, int64_t out_stride);
 #endif
 #endif

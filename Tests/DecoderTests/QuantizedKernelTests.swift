@@ -19,13 +19,29 @@ struct QuantizedKernelTests {
         }
     }
 
-    /// Runs `body` with each available instruction set selected, then restores the default.
+    /// Runs `body` with each available instruction set selected for this thread (other tests
+    /// running meanwhile keep the default), then restores the default.
     static func forEachInstructionSet(_ body: (String) throws -> Void) rethrows {
         let original = String(cString: lw_kernel_isa())
         defer { _ = lw_set_kernel_isa(original) }
         for isa in instructionSets where lw_set_kernel_isa(isa) != 0 {
             try body(isa)
         }
+    }
+
+    /// The int8 product computed by the C kernel on the calling thread (not the pool's workers,
+    /// which do not see this thread's instruction-set choice).
+    static func productOnThisThread(_ matrix: WeightMatrix, _ x: [Float], vectors: Int) -> [Float] {
+        var y = [Float](repeating: .nan, count: matrix.rows * vectors)
+        x.withUnsafeBufferPointer { input in
+            y.withUnsafeMutableBufferPointer { output in
+                let quantized = QuantizedVectors(input.baseAddress!, vectors: vectors, columns: matrix.columns)
+                var product = MatrixProduct(matrix: matrix, input: input.baseAddress!, output: output.baseAddress!)
+                    .kernelProduct(input: quantized)
+                withExtendedLifetime(quantized) { lw_product_rows(&product, 0, Int64(matrix.rows), Int64(vectors)) }
+            }
+        }
+        return y
     }
 
     @Test("quantizing to 8-bit blocks keeps each value within half a step, and s = d·Σq")
@@ -61,7 +77,7 @@ struct QuantizedKernelTests {
             tested.append(isa)
             for vectors in 1 ... 9 {
                 let x = (0 ..< columns * vectors).map { _ in Float.random(in: -3 ... 3, using: &random) }
-                let y = MatrixProductTests.run(matrix, x, vectors: vectors, precision: .int8)
+                let y = Self.productOnThisThread(matrix, x, vectors: vectors)
                 for v in 0 ..< vectors {
                     let q = Self.quantizedActivations(Array(x[v * columns ..< (v + 1) * columns]), columns: columns)
                     for r in 0 ..< rows {

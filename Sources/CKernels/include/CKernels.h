@@ -67,8 +67,9 @@ void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_e
 /// The instruction set the kernels use on this processor: "avx512-vnni", "avx2" or "portable".
 const char *lw_kernel_isa(void);
 
-/// Makes the kernels use instruction set `name` (one `lw_kernel_isa` can return) if this
-/// processor has it; returns 0 (and changes nothing) if not. For tests and benchmarks.
+/// Makes the kernels called on this thread use instruction set `name` (one `lw_kernel_isa` can
+/// return) if this processor has it; returns 0 (and changes nothing) if not. Other threads,
+/// the pool's workers included, keep the best one: for tests that call the kernels directly.
 int lw_set_kernel_isa(const char *name);
 
 /// Converts `count` floats to IEEE half precision (round to nearest even).

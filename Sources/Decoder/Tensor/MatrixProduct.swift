@@ -34,19 +34,19 @@ struct MatrixProduct {
         for product in products where quantized[product.input] == nil {
             quantized[product.input] = QuantizedVectors(product.input, vectors: vectors, columns: product.matrix.columns)
         }
-        let kernelProducts = products.map { product in
-            let input = quantized[product.input]!
-            return lw_product(weights: product.matrix.row(0).assumingMemoryBound(to: UInt8.self),
-                              row_bytes: product.matrix.type.rowBytes(product.matrix.columns),
-                              type: product.matrix.type.rawValue, rows: Int64(product.matrix.rows),
-                              blocks: Int64(product.matrix.columns / 32),
-                              input: input.blocks, input_stride: Int64(input.blocksPerVector),
-                              output: product.output, output_stride: Int64(product.matrix.rows),
-                              pairs: input.pairs, pair_stride: Int64(input.pairsPerVector))
-        }
+        let kernelProducts = products.map { $0.kernelProduct(input: quantized[$0.input]!) }
         withExtendedLifetime(quantized) {
             lw_products_run(KernelPool.shared.pool, kernelProducts, Int64(kernelProducts.count), Int64(vectors))
         }
+    }
+
+    /// This product for the C kernels, reading `input` (this product's input, quantized).
+    func kernelProduct(input: QuantizedVectors) -> lw_product {
+        lw_product(weights: matrix.row(0).assumingMemoryBound(to: UInt8.self), row_bytes: matrix.type.rowBytes(matrix.columns),
+                   type: matrix.type.rawValue, rows: Int64(matrix.rows), blocks: Int64(matrix.columns / 32),
+                   input: input.blocks, input_stride: Int64(input.blocksPerVector),
+                   output: output, output_stride: Int64(matrix.rows),
+                   pairs: input.pairs, pair_stride: Int64(input.pairsPerVector))
     }
 
     private static func runFused(_ products: [MatrixProduct], vectors: Int) {
