@@ -49,32 +49,24 @@ public enum StepCleaner {
         return dropSentences(of: line) { ArtefactPatterns.contains(.plan, in: $0.trimmingCharacters(in: .whitespaces)) }
     }
 
-    /// `line` without the sentences `drop` picks.
-    static func dropSentences(of line: String, where drop: (String) -> Bool) -> String {
+    /// `text` without the sentences (ended by `.!?。！？` or a line break) that `drop` picks.
+    static func dropSentences(of text: String, where drop: (String) -> Bool) -> String {
         var out = ""
-        var rest = Substring(line)
+        var rest = Substring(text)
         while !rest.isEmpty {
-            let end = rest.firstIndex(where: { ".!?。！？".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
+            let end = rest.firstIndex(where: { ".!?。！？\n".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
             let sentence = String(rest[..<end])
             if !drop(sentence) { out += sentence }
             rest = rest[end...]
         }
-        return out.trimmingCharacters(in: .whitespaces)
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Removes sentences that already appear in the text so far.
     static func dropRepeatedSentences(_ text: String, previous: String) -> String {
         guard !previous.isEmpty else { return text }
         let seen = Set(sentences(previous).map { $0.lowercased() }.filter { $0.count > 30 })
-        var out = ""
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            let end = rest.firstIndex(where: { ".!?。！？\n".contains($0) }).map { rest.index(after: $0) } ?? rest.endIndex
-            let sentence = rest[..<end]
-            if !seen.contains(sentence.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) { out += sentence }
-            rest = rest[end...]
-        }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return dropSentences(of: text) { seen.contains($0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) }
     }
 
     static func sentences(_ text: String) -> [String] {
