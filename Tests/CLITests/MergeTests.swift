@@ -10,10 +10,7 @@ import Testing
         let pipeline = Repository.path("pipelines/mine.yaml")
         let full = folder.file("full")
         #expect(try LWDataBinary.run(["build", pipeline, "--out", full, "--quiet"]).status == 0)
-        let parts = (1...3).map { folder.file("part-\($0)") }
-        for (i, part) in parts.enumerated() {
-            #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
-        }
+        let parts = try Self.buildParts(of: pipeline, in: folder)
         let merged = folder.file("merged")
         let merge = try LWDataBinary.run(["merge"] + parts + ["--out", merged])
         #expect(merge.status == 0, "\(merge.stderr)")
@@ -67,10 +64,7 @@ import Testing
         let pipeline = try writeExplicitLengthPipeline(in: folder, queries: 200)
         let full = folder.file("full")
         #expect(try LWDataBinary.run(["build", pipeline, "--out", full, "--quiet"]).status == 0)
-        let parts = (1...3).map { folder.file("part-\($0)") }
-        for (i, part) in parts.enumerated() {
-            #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
-        }
+        let parts = try Self.buildParts(of: pipeline, in: folder)
         let merged = folder.file("merged")
         #expect(try LWDataBinary.run(["merge"] + parts.reversed() + ["--out", merged]).status == 0)
         #expect(try registeredLines(merged, .data) == (try registeredLines(full, .data)))
@@ -114,10 +108,7 @@ import Testing
     @Test func refusesWhatWouldLoseOrMixItems() throws {
         let folder = TempFolder("merge-refuse")
         let pipeline = Repository.path("pipelines/mine.yaml")
-        let parts = (1...3).map { folder.file("part-\($0)") }
-        for (i, part) in parts.enumerated() {
-            #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
-        }
+        let parts = try Self.buildParts(of: pipeline, in: folder)
         func refused(_ arguments: [String], _ message: String) throws {
             let out = folder.file("out-\(UUID().uuidString.prefix(6))")
             let result = try LWDataBinary.run(["merge"] + arguments + ["--out", out])
@@ -149,5 +140,14 @@ import Testing
         try refused([parts[0], parts[1], folder.file("nothing")], "nothing: no manifest.sqlite here")
         let intoInput = try LWDataBinary.run(["merge", parts[0], parts[1], "--out", parts[0]])
         #expect(intoInput.status == 2 && intoInput.stderr.contains("is one of the folders to merge"))
+    }
+
+    /// Builds parts 1/3, 2/3 and 3/3 of `pipeline` into `part-1` … `part-3` of `folder`.
+    static func buildParts(of pipeline: String, in folder: TempFolder) throws -> [String] {
+        let parts = (1...3).map { folder.file("part-\($0)") }
+        for (i, part) in parts.enumerated() {
+            #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
+        }
+        return parts
     }
 }
