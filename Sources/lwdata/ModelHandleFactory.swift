@@ -12,17 +12,19 @@ enum ModelHandleFactory {
         switch settings.backend {
         case .openai:
             guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
+            let identity = try identity(settings, pipelineDirectory: pipelineDirectory)
             var generator: TextGenerator = try OpenAIBackend(config: config)
-            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "openai", generator: generator,
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory), identity: identity) }
+            return ModelHandle(identity: identity, backendName: "openai", generator: generator,
                                contextTokens: settings.contextTokens ?? 32_768, countTokens: ModelHandle.estimateTokens,
                                enforcesFormat: false, meter: meter)
         case .builtin:
             let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
+            let identity = try identity(settings, pipelineDirectory: pipelineDirectory)
             let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens, chatTemplate: settings.chatTemplate)
             var generator: TextGenerator = backend
-            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "builtin", generator: generator,
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory), identity: identity) }
+            return ModelHandle(identity: identity, backendName: "builtin", generator: generator,
                                contextTokens: backend.contextTokens, countTokens: backend.countTokens,
                                enforcesFormat: true, meter: meter)
         }
