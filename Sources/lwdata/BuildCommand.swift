@@ -47,7 +47,7 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             partition = try part.map(Partition.init(parsing:)).flatMap { $0.count > 1 ? $0 : nil }
             config = try PipelineConfig.load(file: pipeline)
-            _ = try StageRegistry.makeStages(for: config)
+            _ = try StageRegistry.build(config)
             _ = try config.inputFiles()
             if let model {
                 config.model.path = (model as NSString).standardizingPath
@@ -84,12 +84,12 @@ struct BuildCommand: AsyncParsableCommand {
         let signals = SignalWatcher(cancellation: cancellation, logger: logger)
         defer { signals.stop() }
         var handle: ModelHandle?
-        let stages: (SourceStage, [StageIdentity])
+        let stages: [PipelineStage]
         do {
             if StageRegistry.needsModel(config) {
                 handle = try ModelHandleFactory.make(config.model, outputDirectory: directory, pipelineDirectory: config.directory)
             }
-            stages = try StageRegistry.makeStages(for: config, modelIdentity: handle?.identity ?? "none")
+            stages = try StageRegistry.build(config, modelIdentity: handle?.identity)
         } catch {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
@@ -97,8 +97,8 @@ struct BuildCommand: AsyncParsableCommand {
         let runner: PipelineRunner
         do {
             let manifest = try Manifest(directory: directory)
-            runner = PipelineRunner(config: config, source: stages.0, transforms: stages.1, manifest: manifest,
-                                    directory: directory, logger: logger, cancellation: cancellation, model: handle)
+            runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
+                                        directory: directory, logger: logger, cancellation: cancellation, model: handle)
             try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
             runner.partition = partition
             runner.repairDamagedShards = repair

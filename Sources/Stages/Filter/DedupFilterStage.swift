@@ -17,10 +17,11 @@ import Pipeline
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
+    // @unchecked: every mutable field is guarded by `lock`.
+    public static let kind = "dedup-filter"
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "dedup-filter"
     public let settings: DedupFilterSettings
-    public var configHash: String { ContentHash.of(kind, settings.canonical) }
 
     /// Who a document of a near-duplicate index, or an exact hash, belongs to.
     enum Owner {
@@ -57,10 +58,6 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
     private var counts = FilterCounts()
-
-    public convenience init(_ config: StageConfig) throws {
-        try self.init(name: config.name, settings: DedupFilterSettings(config.params))
-    }
 
     public init(name: String, settings: DedupFilterSettings) {
         self.name = name

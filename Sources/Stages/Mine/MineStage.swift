@@ -8,10 +8,10 @@ import Store
 /// Each non-blank input line is one item; its cache key covers the file, the line number and
 /// the line's bytes, so appending lines to an input only computes the new ones.
 public struct MineStage: SourceStage {
+    public static let kind = "mine"
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "mine"
     public let settings: MineSettings
-    public var configHash: String { ContentHash.of(kind, settings.canonical) }
     /// Lines longer than this many bytes are rejected without being held in memory.
     static let maxLineBytes = 64 << 20
 
@@ -29,7 +29,7 @@ public struct MineStage: SourceStage {
         return settings.limit > 0 ? min(total, settings.limit) : total
     }
 
-    public func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+    public func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                         emit: (SourceItem) async throws -> Void) async throws {
         var seen: [String: String] = [:]
         var kept = 0
@@ -47,7 +47,7 @@ public struct MineStage: SourceStage {
                 case .oversized(let count): bytes = Array("<\(count) bytes>".utf8)
                 }
                 if case .text = line, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                let key = ContentHash.of(name, configHash, display, String(lineNumber), SHA256.hex(of: bytes))
+                let key = keys.key(display, String(lineNumber), SHA256.hex(of: bytes))
                 if let done = finished[key] {
                     if !done.rejected { seen[done.recordID] = done.recordID; kept += 1 }
                     try await emit(.cached(cacheKey: key))
