@@ -25,6 +25,8 @@ public struct StageConfig: Sendable {
     public var kind: String
     public var concurrency: Int
     public var params: ConfigObject
+    /// The stage's own `model:` (a judge on another backend, say); nil: the pipeline's.
+    public var model: ModelSettings?
 }
 
 /// A pipeline file (`pipelines/*.yaml`), checked key by key.
@@ -42,7 +44,7 @@ public struct PipelineConfig: Sendable {
 
     public static let topLevelKeys = ["name", "description", "inputs", "output", "model", "stages"]
     public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes", "shard_max_seconds"]
-    public static let stageKeys = ["name", "kind", "concurrency", "params"]
+    public static let stageKeys = ["name", "kind", "concurrency", "params", "model"]
 
     /// Loads and checks a pipeline file; every error names the file, line and key.
     public static func load(file: String) throws -> PipelineConfig {
@@ -100,7 +102,8 @@ public struct PipelineConfig: Sendable {
                                           value: object.object["params"] ?? .object([:]),
                                           allowed: Array((object.object["params"]?.object ?? [:]).keys))
             stages.append(StageConfig(name: name, kind: try object.string("kind") ?? name,
-                                      concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params))
+                                      concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params,
+                                      model: try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init)))
         }
         self.stages = stages
     }

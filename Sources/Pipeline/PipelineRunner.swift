@@ -29,7 +29,7 @@ public final class PipelineRunner: @unchecked Sendable {
     private let cancellation: Cancellation
     public let progress: [StageProgress]
     private let loader: RecordLoader
-    private let model: ModelHandle?
+    private let models: ModelSet
     private let channelCapacity = 64
     /// Build only this part of the items (`--part I/N`); nil builds all of them.
     public var partition: Partition?
@@ -42,7 +42,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// `stages` come from `StageRegistry.build`: a source stage first, then map and barrier stages.
     public init(config: PipelineConfig, stages: [PipelineStage], manifest: Manifest,
-                directory: String, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) throws {
+                directory: String, logger: Logger, cancellation: Cancellation, models: ModelSet = ModelSet()) throws {
         guard case .source(let source) = stages.first?.shape else {
             throw PipelineError.stage(name: stages.first?.name ?? "-", message: "the first stage must be a source stage")
         }
@@ -50,7 +50,7 @@ public final class PipelineRunner: @unchecked Sendable {
             throw PipelineError.stage(name: misplaced.name, message: "a source stage must be the first stage")
         }
         self.config = config
-        self.model = model
+        self.models = models
         self.stages = stages
         self.source = source
         self.manifest = manifest
@@ -79,7 +79,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 throw error
             }
         }
-        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, model: model)
+        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, models: models)
         let writers = stages.map {
             StageWriter(stage: $0.name, dataFolder: $0.outputFolder, runID: runID, directory: directory,
                         settings: config.output, manifest: manifest)
@@ -150,9 +150,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// Records every model call in the manifest as it is made, so that `status` counts the calls of
     /// a run that is killed later.
     private func recordUsage(runID: String) {
-        guard let model else { return }
         let manifest = manifest, logger = logger
-        model.meter.onRecord { key, call in
+        for model in models.all { model.meter.onRecord { key, call in
             guard call.calls > 0 else { return }
             do {
                 try manifest.addUsage(runID: runID, UsageRow(stage: key.stage, backend: key.backend, calls: call.calls, retries: call.retries,
@@ -160,17 +159,18 @@ public final class PipelineRunner: @unchecked Sendable {
             } catch {
                 logger.error("could not record model usage of stage \(key.stage): \(error)")
             }
-        }
+        } }
     }
 
     /// This run's model calls and tokens, per stage and backend (already in the manifest).
     private func drainUsage() -> [UsageRow] {
-        guard let model else { return [] }
-        model.meter.onRecord(nil)
-        return model.meter.drain().sorted(by: { $0.key.stage < $1.key.stage }).map { key, c in
-            UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
-                     errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut)
-        }
+        models.all.flatMap { model in
+            model.meter.onRecord(nil)
+            return model.meter.drain().map { key, c in
+                UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
+                         errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut)
+            }
+        }.sorted { ($0.stage, $0.backend) < ($1.stage, $1.backend) }
     }
 
     /// Summary lines contributed by the stages (e.g. words and length scores of the export).

@@ -12,15 +12,15 @@ public struct StageContext: Sendable {
     public let pipeline: PipelineConfig
     public let logger: Logger
     public let cancellation: Cancellation
-    /// The model backend, for stages that call one (nil in pipelines without model stages).
-    public let model: ModelHandle?
+    /// The model backends, for stages that call one (empty in pipelines without model stages).
+    public let models: ModelSet
 
-    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) {
+    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation, models: ModelSet = ModelSet()) {
         self.runID = runID
         self.pipeline = pipeline
         self.logger = logger
         self.cancellation = cancellation
-        self.model = model
+        self.models = models
     }
 }
 

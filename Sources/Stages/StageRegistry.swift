@@ -14,6 +14,7 @@ public enum StageRegistry {
         BacktranslateStage.self,
         LengthenStage.self,
         ConstrainLengthStage.self,
+        JudgeStage.self,
         DedupFilterStage.self,
         ExportStage.self,
     ]
@@ -27,8 +28,9 @@ public enum StageRegistry {
     /// The stages of a pipeline, in order: a source stage first, then map and barrier stages.
     /// Every problem (an unknown kind, a stage in the wrong place, a bad parameter) is an error
     /// naming the file, the line and the key. `modelIdentity` names the backend and model (part
-    /// of every model stage's config hash).
-    public static func build(_ config: PipelineConfig, modelIdentity: String? = nil) throws -> [PipelineStage] {
+    /// of every model stage's config hash); `stageModelIdentities` those of stages with a `model:` of their own.
+    public static func build(_ config: PipelineConfig, modelIdentity: String? = nil,
+                             stageModelIdentities: [String: String] = [:]) throws -> [PipelineStage] {
         var stages: [PipelineStage] = []
         for (i, entry) in config.stages.enumerated() {
             let path = "stages[\(i)]"
@@ -48,15 +50,19 @@ public enum StageRegistry {
                 let selectable = types.filter { $0.selectable }.map { $0.kind }.joined(separator: ", ")
                 throw config.document.error(entry.params.sub("select"), "select is for the stages between reading and dedup-filter (\(selectable)), not \(entry.kind)")
             }
-            stages.append(try type.build(entry, params: params, selector: selector, pipeline: config, modelIdentity: modelIdentity))
+            if entry.model != nil && !type.callsModel {
+                throw config.document.error(path + ".model", "\(entry.kind) calls no model; model: is for model stages")
+            }
+            stages.append(try type.build(entry, params: params, selector: selector, pipeline: config,
+                                         modelIdentity: stageModelIdentities[entry.name] ?? modelIdentity))
         }
         if config.inputs.isEmpty { throw config.document.error("inputs", "the pipeline has no inputs") }
         return stages
     }
 
-    /// Whether any stage of the pipeline calls a model.
+    /// Whether any stage of the pipeline calls the pipeline's own model (not one of its own).
     public static func needsModel(_ config: PipelineConfig) -> Bool {
-        config.stages.contains { type(of: $0.kind)?.callsModel ?? false }
+        config.stages.contains { $0.model == nil && (type(of: $0.kind)?.callsModel ?? false) }
     }
 
     private static var sourceKinds: String { types.filter { $0.shapeKind == .source }.map { $0.kind }.joined(separator: ", ") }

@@ -83,13 +83,12 @@ struct BuildCommand: AsyncParsableCommand {
         let cancellation = Cancellation()
         let signals = SignalWatcher(cancellation: cancellation, logger: logger)
         defer { signals.stop() }
-        var handle: ModelHandle?
+        let models: ModelSet
         let stages: [PipelineStage]
         do {
-            if StageRegistry.needsModel(config) {
-                handle = try ModelHandleFactory.make(config.model, outputDirectory: directory, pipelineDirectory: config.directory)
-            }
-            stages = try StageRegistry.build(config, modelIdentity: handle?.identity)
+            models = try ModelHandleFactory.makeSet(config, outputDirectory: directory)
+            stages = try StageRegistry.build(config, modelIdentity: models.pipeline?.identity,
+                                             stageModelIdentities: models.byStage.mapValues(\.identity))
         } catch {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
@@ -98,7 +97,7 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             let manifest = try Manifest(directory: directory)
             runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
-                                        directory: directory, logger: logger, cancellation: cancellation, model: handle)
+                                        directory: directory, logger: logger, cancellation: cancellation, models: models)
             try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
             runner.partition = partition
             runner.repairDamagedShards = repair

@@ -3,10 +3,37 @@ import Decoder
 import Foundation
 import Generation
 import Pipeline
+import Stages
 import Store
 
 /// Builds the model handle a pipeline's `model:` section asks for.
 enum ModelHandleFactory {
+    /// The handles a pipeline's model stages call: the pipeline's `model:` (when a stage uses it)
+    /// and each stage's own `model:` (a stage whose settings equal the pipeline's shares its handle).
+    static func makeSet(_ config: PipelineConfig, outputDirectory: String) throws -> ModelSet {
+        var set = ModelSet()
+        if StageRegistry.needsModel(config) {
+            set.pipeline = try make(config.model, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
+        }
+        for stage in config.stages {
+            guard let settings = stage.model else { continue }
+            set.byStage[stage.name] = settings == config.model && set.pipeline != nil
+                ? set.pipeline : try make(settings, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
+        }
+        return set
+    }
+
+    /// The identities `makeSet` would give, without loading any model: the pipeline's (nil when no
+    /// stage uses it) and each stage's own.
+    static func identities(_ config: PipelineConfig) throws -> (pipeline: String?, byStage: [String: String]) {
+        let pipeline = StageRegistry.needsModel(config) ? try identity(config.model, pipelineDirectory: config.directory) : nil
+        var byStage: [String: String] = [:]
+        for stage in config.stages {
+            if let settings = stage.model { byStage[stage.name] = try identity(settings, pipelineDirectory: config.directory) }
+        }
+        return (pipeline, byStage)
+    }
+
     static func make(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
         let meter = UsageMeter()
         switch settings.backend {

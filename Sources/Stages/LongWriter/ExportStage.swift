@@ -20,6 +20,8 @@ public final class ExportStage: MapStage, @unchecked Sendable {
     /// Fields of the other recipes' records carried into `meta`: backtranslation's instruction,
     /// constraints, rejected version and span; Self-Lengthen's rounds; the length requirement.
     static let recipeFields = ["instruction", "constraints", "rejected", "span", "lengthen", "length_constraint", "original_query"]
+    /// Content checks carried into `meta`: the judge's scores (`quality`) and the filter's content flags (`content_checks`).
+    static let qualityFields = ["quality", "content_checks"]
 
     public init(name: String, settings: ExportSettings) {
         self.name = name
@@ -48,7 +50,7 @@ public final class ExportStage: MapStage, @unchecked Sendable {
             meta["length_prediction"] = record["length"] ?? .null
         }
         if let plan = record["plan"] { meta["plan"] = plan }
-        for key in Self.recipeFields { if let value = record[key] { meta[key] = value } }
+        for key in Self.recipeFields + Self.qualityFields { if let value = record[key] { meta[key] = value } }
         if let generation = record["generation"]?.object {
             for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "prompt_hashes"] { meta[key] = generation[key] ?? .null }
         }

@@ -14,7 +14,7 @@ struct ModelCaller: Sendable {
 
     /// The caller of stage `stage`, or an error naming the stage when the build has no model.
     init(_ context: StageContext, stage: String) throws {
-        guard let model = context.model else { throw PipelineError.stage(name: stage, message: "this stage needs a model backend") }
+        guard let model = context.models.handle(forStage: stage) else { throw PipelineError.stage(name: stage, message: "this stage needs a model backend") }
         self.stage = stage
         self.model = model
         generator = model.generator(forStage: stage)
