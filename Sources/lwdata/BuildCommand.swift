@@ -122,8 +122,10 @@ struct BuildCommand: AsyncParsableCommand {
             throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
         }
         if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
-        let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
-        let report = BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory)
+        let dataset = try? Manifest(directory: directory)
+        let rejects = (try? dataset?.rejectCounts()) ?? []
+        let quality = (dataset.flatMap { try? DatasetReport(manifest: $0) }?.quality.lines()) ?? []
+        let report = BuildReport.text(summary, stageLines: runner.stageSummaries + quality, rejects: rejects, directory: directory)
         if !quiet { Console.out(report) }
         Console.logFile?.append("info", report)
         if let interruption = summary.interruption {
