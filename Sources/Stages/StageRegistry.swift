@@ -15,6 +15,7 @@ public enum StageRegistry {
         LengthenStage.self,
         ConstrainLengthStage.self,
         JudgeStage.self,
+        DecontaminateStage.self,
         DedupFilterStage.self,
         ExportStage.self,
     ]
