@@ -73,7 +73,7 @@ public enum ReportPage {
             </head>
             <body>
             <h1>lwdata report</h1>
-            <p class="meta">\(SVGCanvas.escape(directory)) · generated \(SVGCanvas.escape(ISO8601DateFormatter().string(from: generated))) · figures also in <a href="report.json">report.json</a></p>
+            <p class="meta">\(SVGCanvas.escape(directory)) · generated \(SVGCanvas.escape(ISO8601DateFormatter().string(from: generated))) · figures also in <a href="report.json">report.json</a> · read the records in the <a href="records.html">record browser</a></p>
             <table>
             \(rows)
             </table>
