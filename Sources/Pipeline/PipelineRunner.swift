@@ -155,7 +155,8 @@ public final class PipelineRunner: @unchecked Sendable {
             guard call.calls > 0 else { return }
             do {
                 try manifest.addUsage(runID: runID, UsageRow(stage: key.stage, backend: key.backend, calls: call.calls, retries: call.retries,
-                                                             errors: call.errors, tokensIn: call.tokensIn, tokensOut: call.tokensOut))
+                                                             errors: call.errors, tokensIn: call.tokensIn, tokensOut: call.tokensOut,
+                                                             cost: model.cost(tokensIn: call.tokensIn, tokensOut: call.tokensOut)))
             } catch {
                 logger.error("could not record model usage of stage \(key.stage): \(error)")
             }
@@ -168,7 +169,7 @@ public final class PipelineRunner: @unchecked Sendable {
             model.meter.onRecord(nil)
             return model.meter.drain().map { key, c in
                 UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
-                         errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut)
+                         errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut, cost: model.cost(tokensIn: c.tokensIn, tokensOut: c.tokensOut))
             }
         }.sorted { ($0.stage, $0.backend) < ($1.stage, $1.backend) }
     }

@@ -35,6 +35,14 @@ enum ModelHandleFactory {
     }
 
     static func make(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
+        var handle = try makeHandle(settings, outputDirectory: outputDirectory, pipelineDirectory: pipelineDirectory)
+        if settings.pricePerMillionInput != nil || settings.pricePerMillionOutput != nil {
+            handle.prices = (settings.pricePerMillionInput ?? 0, settings.pricePerMillionOutput ?? 0)
+        }
+        return handle
+    }
+
+    private static func makeHandle(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
         let meter = UsageMeter()
         switch settings.backend {
         case .openai:

@@ -55,7 +55,7 @@ struct StatusCommand: AsyncParsableCommand {
                 "usage": .array(usage.map {
                     ["stage": .string($0.stage), "backend": .string($0.backend), "calls": .int($0.calls),
                      "retries": .int($0.retries), "errors": .int($0.errors), "tokens_in": .int($0.tokensIn),
-                     "tokens_out": .int($0.tokensOut)]
+                     "tokens_out": .int($0.tokensOut), "cost": .double($0.cost)]
                 }),
             ]
             Console.out(value.jsonString)
@@ -91,7 +91,8 @@ struct StatusCommand: AsyncParsableCommand {
         if !usage.isEmpty {
             Console.out("model usage:")
             for u in usage {
-                Console.out("  \(u.stage) via \(u.backend): \(u.calls) calls, \(u.retries) retries, \(u.errors) errors, \(u.tokensIn) tokens in, \(u.tokensOut) out")
+                Console.out("  \(u.stage) via \(u.backend): \(u.calls) calls, \(u.retries) retries, \(u.errors) errors, \(u.tokensIn) tokens in, \(u.tokensOut) out"
+                            + (u.cost > 0 ? String(format: ", estimated cost %.4f", u.cost) : ""))
             }
         }
     }

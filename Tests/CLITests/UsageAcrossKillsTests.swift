@@ -51,4 +51,27 @@ import Testing
         let status = try LWDataBinary.run(["status", "--out", out, "--json"])
         #expect(status.stdout.contains("\"calls\":\(total)") || status.stdout.contains("\"calls\": \(total)"), "\(status.stdout.suffix(400))")
     }
+
+    @Test func pricesGiveAnEstimatedCostPerStage() throws {
+        let folder = TempFolder("usage-cost")
+        try "Tell me about rivers.\nExplain how tides work.\n".write(toFile: folder.file("queries.txt"), atomically: true, encoding: .utf8)
+        let pipeline = folder.file("p.yaml")
+        try """
+            name: cost
+            inputs: [{path: queries.txt, format: text}]
+            model: {backend: builtin, input_price_per_million: 2.5, output_price_per_million: 10}
+            stages:
+              - name: mine
+              - name: predict-length
+                params: {min_words: 0, prompt_step1: \(Repository.path("pipelines/prompts/predict_length_step1.txt")), prompt_step2: \(Repository.path("pipelines/prompts/predict_length_step2.txt"))}
+            """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let out = folder.file("out")
+        let build = try LWDataBinary.run(["build", pipeline, "--out", out])
+        #expect(build.status == 0, "\(build.stderr)")
+        let row = try #require(try Manifest(directory: out).usage().first { $0.stage == "predict-length" })
+        let expected = (Double(row.tokensIn) * 2.5 + Double(row.tokensOut) * 10) / 1_000_000
+        #expect(row.tokensIn > 0 && abs(row.cost - expected) < 1e-9, "cost \(row.cost) for \(row.tokensIn) in, \(row.tokensOut) out")
+        #expect(build.stdout.contains("estimated cost"), "\(build.stdout)")
+        #expect(try LWDataBinary.run(["status", "--out", out]).stdout.contains(String(format: "estimated cost %.4f", row.cost)))
+    }
 }
