@@ -79,7 +79,8 @@ public final class PipelineRunner: @unchecked Sendable {
                 throw error
             }
         }
-        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, models: models)
+        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, models: models,
+                                   progress: Dictionary(uniqueKeysWithValues: progress.map { ($0.name, $0) }))
         let writers = stages.map {
             StageWriter(stage: $0.name, dataFolder: $0.outputFolder, runID: runID, directory: directory,
                         settings: config.output, manifest: manifest)
@@ -151,8 +152,10 @@ public final class PipelineRunner: @unchecked Sendable {
     /// a run that is killed later.
     private func recordUsage(runID: String) {
         let manifest = manifest, logger = logger
+        let progressByStage = Dictionary(uniqueKeysWithValues: progress.map { ($0.name, $0) })
         for model in models.all { model.meter.onRecord { key, call in
             guard call.calls > 0 else { return }
+            progressByStage[key.stage]?.add(tokensOut: call.tokensOut)
             do {
                 try manifest.addUsage(runID: runID, UsageRow(stage: key.stage, backend: key.backend, calls: call.calls, retries: call.retries,
                                                              errors: call.errors, tokensIn: call.tokensIn, tokensOut: call.tokensOut,

@@ -14,13 +14,17 @@ public struct StageContext: Sendable {
     public let cancellation: Cancellation
     /// The model backends, for stages that call one (empty in pipelines without model stages).
     public let models: ModelSet
+    /// Live progress of each stage by name: a stage with long items reports the units inside them.
+    public let progress: [String: StageProgress]
 
-    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation, models: ModelSet = ModelSet()) {
+    public init(runID: String, pipeline: PipelineConfig, logger: Logger, cancellation: Cancellation, models: ModelSet = ModelSet(),
+                progress: [String: StageProgress] = [:]) {
         self.runID = runID
         self.pipeline = pipeline
         self.logger = logger
         self.cancellation = cancellation
         self.models = models
+        self.progress = progress
     }
 }
 

@@ -36,7 +36,7 @@ public struct ReadTextsStage: SourceStage {
         pipeline.inputs = pipeline.inputs.filter { !isText($0) }
         guard !pipeline.inputs.isEmpty else { return nil }
         return StageContext(runID: context.runID, pipeline: pipeline, logger: context.logger,
-                            cancellation: context.cancellation, models: context.models)
+                            cancellation: context.cancellation, models: context.models, progress: context.progress)
     }
 
     public func estimatedItems(context: StageContext) throws -> Int? {

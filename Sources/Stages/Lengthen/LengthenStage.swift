@@ -42,7 +42,14 @@ public struct LengthenStage: MapStage {
         var current = first
         var lengths = [LengthCounter.count(first)]
         var roundLog: [JSONValue] = []
+        let progress = context.progress[name]
+        progress?.plan(units: settings.rounds, named: "rounds")
+        var roundsRun = 0
+        // Rounds not run (the text stopped growing, the context filled) count as done.
+        defer { for _ in roundsRun..<settings.rounds { progress?.finishUnit() } }
         for round in 1...settings.rounds {
+            roundsRun += 1
+            progress?.finishUnit()
             let halves = TextHalves.split(current)
             let firstTokens = model.countTokens(halves.first)
             let enriched = try await call.write(settings.enrichPrompt, ["query": query, "text": halves.first],

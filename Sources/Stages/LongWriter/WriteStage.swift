@@ -40,6 +40,8 @@ public struct WriteStage: MapStage {
             .joined(separator: "\n")
         let budget = ContextBudget(contextTokens: min(settings.contextTokens ?? model.contextTokens, model.contextTokens),
                                    countTokens: model.countTokens)
+        let progress = context.progress[name]
+        progress?.plan(units: plan.count, named: "sections")
         var paragraphs: [String] = []
         var steps: [JSONValue] = []
         var promptTokens = 0, completionTokens = 0
@@ -95,6 +97,7 @@ public struct WriteStage: MapStage {
                                                           extra: ["query": .string(query), "steps_done": .int(index)]))
             }
             paragraphs.append(accepted.text)
+            progress?.finishUnit()
             steps.append(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(step.wordCount),
                           "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)])
         }

@@ -45,6 +45,8 @@ public struct JudgeStage: MapStage {
             return (point, words)
         }
         let segments = AnswerSegmenter.segments(response, maxWords: settings.segmentWords, steps: steps)
+        let progress = context.progress[name]
+        progress?.plan(units: segments.count, named: "segments")
         var judged: [JSONValue] = []
         var sums = [Double](repeating: 0, count: Self.dimensions.count)
         var weight = 0.0
@@ -79,6 +81,7 @@ public struct JudgeStage: MapStage {
                 entry["raw"] = .string(String(raw.prefix(500)))
             }
             judged.append(.object(entry))
+            progress?.finishUnit()
         }
         var quality: [String: JSONValue] = ["segments": .array(judged), "judge": .string(model.model.identity),
                                             "prompt_hash": .string(settings.prompt.hash)]
