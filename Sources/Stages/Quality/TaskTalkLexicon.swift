@@ -1,0 +1,143 @@
+import Foundation
+
+/// The weighted features `TaskTalkDetector` scores a sentence with: each is a pattern, the kind it
+/// speaks for and a weight (negative weights speak against task talk). Patterns run on the
+/// sentence lower-cased with markdown marks (`#`, `*`, `>`, list bullets) removed; features marked
+/// `unquoted` run on it with quoted dialogue removed as well, so a character who says "I'm sorry"
+/// or "I cannot write" is not the model talking.
+enum TaskTalkLexicon {
+    typealias Kind = TaskTalkDetector.Kind
+
+    struct Feature {
+        let kind: Kind
+        let weight: Double
+        let regex: NSRegularExpression
+        let unquoted: Bool
+    }
+
+    /// Nouns for the text being written and its parts.
+    static let textNoun = #"(essay|article|story|paragraph|paragraphs|section|text|continuation|response|answer|draft|plan|outline|piece|content|version|rewrite|revision|next part|second part|first part|introduction|conclusion|report|poem|summary|composition|passage|writing|narrative|blog post|post|script|speech|letter you|requested|word count|end result|final result|final product|finished product|final version|final draft|output|document)"#
+    /// Verbs of the writing process.
+    static let processVerb = #"(write|writing|wrote|written|complete|completed|completing|finish|finished|continue|continuing|expand|expanded|revise|revised|draft|drafted|cover|covered|discuss|address|focus|elaborate|move on|begin|start|conclude|proceed|craft|crafted|compose|composed|generate|provide|present|edit|edited|editing|rephrase)"#
+    /// First person outside quotes.
+    static let firstPerson = #"\b(i|i'm|i've|i'll|i'd|me|my|let me|let's|we'll|we will)\b"#
+
+    static let table: [(Kind, Double, String, Bool)] = [
+        // Plan leakage: labels of the plan, kept verbatim.
+        (.planLeak, 2, #"^(paragraph|para\.?|段落)\s*\d+\s*(\([^)]*\)\s*)?[-–—:：.)]"#, false),
+        (.planLeak, 2, #"\bmain\s*points?\s*[:：]"#, false),
+        (.planLeak, 2, #"\b(word\s*count|word\s*limit|words?\s*target|target\s*length|length)\s*[:：]\s*\d"#, false),
+        (.planLeak, 2, #"^\s*[-–—]?\s*word\s*count\s*[:：]"#, false),
+        (.planLeak, 2, #"\(\s*(approx\.?\s*|about\s*|~\s*)?\d[\d,]*\s*words?\s*\)\s*[:：.]?$"#, false),
+        (.planLeak, 2, #"^(第\s*[0-9一二三四五六七八九十]+\s*(段|部分)|段落\s*[0-9一二三四五六七八九十]+)\s*[（(]?[^。]{0,12}[)）]?\s*[-—:：]"#, false),
+        (.planLeak, 2, #"(主要内容|主要观点|要点|字数|目标字数)\s*[:：]"#, false),
+        (.planLeak, 2, #"[（(]\s*(约|大约)?\s*\d+\s*字\s*[)）]\s*[:：。]?$"#, false),
+        (.planLeak, 1, #"^(step|part|section)\s*\d+\s*[-–—:：.)]"#, false),
+        (.planLeak, 1, #"^(step|part|section)\s*\d+\s*[-–—:：.)].*\b(write|paragraph|essay|introduction|conclusion|words|outline|draft|main point|thesis|body)\b"#, false),
+
+        // Refusals: inability to do the task.
+        (.refusal, 2, #"\bi (cannot|can't|can not|am unable to|'m unable to|am not able to|'m not able to|won't be able to|will not be able to|must decline to|am not allowed to)\s+(fully\s+|really\s+|actually\s+)?(write|provide|produce|complete|generate|fulfil|fulfill|create|assist|continue|comply|finish|meet|deliver|do that|do this|help (you )?with)"#, true),
+        (.refusal, 2, #"\b(unable|not able) to (fulfil|fulfill|complete|comply with|meet) (this|that|your|the)"#, true),
+        (.refusal, 2, #"\bi must (decline|refuse)\b"#, true),
+        (.refusal, 2, #"\b(beyond|outside|not within) (my|the) (capabilities|abilities|capacity)\b"#, true),
+        (.refusal, 2, #"\b(impossible|not possible)\b.*\b(write|writing|essay|piece|words|request|text|length)\b|\b(writing|piece of writing|essay|text|request)\b.*\b(is|would be) (impossible|not possible)\b"#, true),
+        (.refusal, 1, #"\bas an ai\b|\bas a (large )?(ai )?language model\b|\bi('m| am) (just )?an ai\b|\bi('m| am) a (large )?language model\b"#, true),
+        (.refusal, 1, #"\b(cannot|can't|unable|not able|don't have|do not have|not possible|impossible)\b"#, true),
+        (.refusal, 2, #"(我|本人)(无法|不能|没办法|不可能)(为您|为你|帮您|帮你)?(写|撰写|提供|完成|生成|满足|继续)"#, true),
+        (.refusal, 2, #"无法(满足|完成)(您|你)?的(要求|请求)"#, true),
+        (.refusal, 1, #"作为(一个)?\s*(ai|人工智能|语言模型|ai语言模型)"#, true),
+        (.refusal, 1, #"(无法|不能|没有能力|没有)"#, true),
+
+        // Apologies as an assistant.
+        (.apology, 1, #"^(i('m| am) (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\b"#, true),
+        (.apology, 1, #"\b(confusion|inconvenience|misunderstanding|oversight|delay|mistake|expectations|my (previous|earlier|last) (response|answer|reply)|the (previous|earlier) (response|answer)|your request|the request|any error|the error in my)\b"#, true),
+        (.apology, 1, #"^(i('m| am) (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\s*[,.!]?\s*(but|for|that|i|if)\b.*\b(i|my|the|your)\b"#, true),
+        (.apology, 2, #"(抱歉|对不起|很遗憾|不好意思).{0,10}(给您|给你|造成|我无法|我不能|但是我|之前的回答|您的要求|你的要求|的困扰|的不便)"#, true),
+
+        // Task talk: presenting, announcing or commenting on the text being written.
+        (.taskTalk, 2, #"^(sure|certainly|of course|okay|ok|absolutely|alright|great)\s*[,!.]\s*(here|i|i'll|below|let|this)\b"#, true),
+        (.taskTalk, 2, #"^(sure|sure thing|certainly|of course|okay|ok|absolutely|alright|great|no problem)\s*[!.…]*$"#, true),
+        (.taskTalk, 1, #"\b(here is|here's|here are|below is|below are|the following is|what follows is|below you will find)\b"#, true),
+        (.taskTalk, 2, #"\bhere you go\b|\bhere it is\b"#, true),
+        (.taskTalk, 2, #"\bthank you for (the|your|this) (\w+ )?(prompt|request|question|topic|task|assignment)\b"#, true),
+        (.taskTalk, 1.2, #"\b(my|the|this) (prompt|writing request|assignment|writing task)\b|\b(my|this) (request|task)\b"#, true),
+        (.taskTalk, 1, #"\bi will do my best\b|\byou (provided|gave|gave me|shared|mentioned|specified)\b"#, true),
+        (.taskTalk, 1, textNoun + #" (below|above)\b"#, true),
+        (.taskTalk, 0.8, #"\bi('ll| will|'m going to| am going to| shall)( now| then| next| also| first)? (write|describe|discuss|explain|explore|cover|focus on|elaborate|outline|present|turn to|move on|begin|start|conclude|continue)\b(?! to\b)"#, true),
+        (.taskTalk, 1.2, #"\byou('re going to| are going to| will| should| must| need to| can)\s+(write|rephrase|rewrite|revise|edit|expand)\b"#, true),
+        (.taskTalk, 2, #"\b(find|see|read) (the |my |your )?(\w+ ){0,2}"# + textNoun + #" (below|above)\b"#, true),
+        (.taskTalk, 2, #"^(end|start|beginning) of (the )?(paragraph|section|part|step|essay|article|story) ?\d*"#, true),
+        (.taskTalk, 1.5, #"\b(the )?(text|essay|story|article|response|writing) so far\b|\b(points?|parts?|steps?) of the (plan|outline)\b"#, true),
+        (.taskTalk, 1.5, #"\bin (\d+|two|three|four|five|six|seven|eight|nine|ten) (paragraphs|sections|sentences)\b"#, true),
+        (.taskTalk, 2, #"^(in |at least |about |around |approximately |roughly |no (less|more) than |under |over )?([\d,]+|[a-z]+( thousand| hundred)?) words?[.!…]*$"#, true),
+        (.taskTalk, 1.2, #"^(now |please )?(write|begin|continue|start|rewrite|expand|revise) (it|the|your|a|an|this|my|one)\b"#, true),
+        (.taskTalk, 1.5, #"\b"# + textNoun + #" (will|shall|is going to) (focus|discuss|cover|explore|describe|examine|address|look at|explain|turn)\b"#, true),
+        (.taskTalk, 1, #"\b(here is|here's|here are|below is|below are|the following is|what follows is)\s+(the |a |an |your |my |our |what |how )?(\w+ ){0,2}"# + textNoun + #"\b"#, true),
+        (.taskTalk, 1, #"(here is|here's|here are|below is|below are|the following)[^:]*[:：]$"#, true),
+        (.taskTalk, 2, #"\b(as (you )?requested|per your request|as (you )?instructed|as you asked|as per (the|your) (request|instructions?|prompt)|your (request|prompt|instructions?|topic|assignment|question)|the (writing )?(prompt|instructions?|request|assignment) (above|below|given|provided|you gave))\b"#, true),
+        (.taskTalk, 2, #"^(writing request|request|prompt|task|instructions?|user|assistant|response|answer|output|writing task)\s*[:：]"#, false),
+        (.taskTalk, 2, #"^[\w ]{0,20}\b(task|request|prompt)\s*[:：]"#, false),
+        (.taskTalk, 2, #"\b(i hope (this|that|it|you) (helps|enjoy|find|like|meets|met|fulfil|fulfill)|let me know if|feel free to (ask|let me)|happy to help|glad to help|if you (need|want|would like) (any )?(more|further|changes|another|me to))\b"#, true),
+        (.taskTalk, 2, #"\bin (this|the (next|following|previous)|my) (paragraph|section|part|step),? (i|we)\b"#, true),
+        (.taskTalk, 1, #"\bin (this|my) (essay|article|piece|response|text|story|answer),? i\b"#, true),
+        (.taskTalk, 1, #"\b(next|previous|following|second|third|fourth|fifth|first|last|final|opening|closing) (paragraph|paragraphs|section|part)\b"#, true),
+        (.taskTalk, 1, #"\b(this|my|the current) (paragraph|essay|article|piece|text|response|answer|continuation|draft|composition|passage|document)\b"#, true),
+        (.taskTalk, 1, #"\b(end result|final result|final product|finished product|final version|finished piece|the result looks like|final draft)\b"#, true),
+        (.taskTalk, 1, #"\b(word count|word limit|required length|target length|\d[\d,]*-word requirement|word requirement|length requirement|\d[\d,]* words? (long|in total|so far|limit)|the (remaining|required|requested) words|words so far)\b"#, true),
+        (.taskTalk, 0.4, firstPerson, true),
+        (.taskTalk, 0.8, #"\b(i|we)\b[^.!?]{0,24}\b"# + processVerb + #"\b"#, true),
+        (.taskTalk, 0.5, #"\b(you|your)\b"#, true),
+        (.taskTalk, 0.8, #"\b(writing|essay|word|words|paragraph|paragraphs|draft|outline|prompt|request|topic|plan|section|instructions|assignment|task|style|tone)\b"#, true),
+        (.taskTalk, 1, #"\b(the user|the reader's request|the task|this task|the topic (you|of this))\b"#, true),
+        (.taskTalk, 1.5, #"^(note|p\.s\.|disclaimer)\s*[:：]"#, false),
+        // Against: quoted dialogue and signs of a narrated scene or a document about writing.
+        (.taskTalk, -1.5, #"\b(letter|diary|journal|notebook|manuscript|novel|chapter|thesis|dissertation|editor|teacher|professor|homework|pen|pencil|ink|typewriter|desk|notepad|student|students|class|classroom|clerk|lawyer|judge|bill|statute|act|treaty|law|clause|contract|constitution|declaration|charter|regulation|ballot|court|committee|applicant|applicants|candidates|exam|sister|brother|friend|wife|husband|son|daughter)\b"#, true),
+        (.taskTalk, -1, #"\b(yesterday|that night|that morning|last night|years ago|ago|that summer|that winter|before dawn|at dawn|at midnight|again and again|three times|twice|he|she|they|his|her|their|mother|father|grandmother|grandfather)\b"#, true),
+        (.taskTalk, -1, #"[\"“”「」『』]"#, false),
+
+        // Chinese task talk.
+        (.taskTalk, 2, #"(以下是|下面是|以下为|下面为|这是).{0,12}(文章|内容|段落|报告|故事|正文|续写|回答|全文|作文|第.段|部分|稿|版本|结果)"#, true),
+        (.taskTalk, 2, #"^(好的|没问题|当然可以)[，,！!。]|^当然[，,！!。]\s*(以下|下面|这是|我)"#, true),
+        (.taskTalk, 2, #"(以上就是|以上是|这就是).{0,12}(文章|内容|段落|报告|故事|正文|回答|全文|作文)|为(您|你)(写|撰写|创作)的"#, true),
+        (.taskTalk, 2, #"(根据|按照|遵照)(您|你)的(要求|指示|请求)|如(您|你)所(要求|要求的)|(您|你)要求的"#, true),
+        (.taskTalk, 2, #"希望(这|以上|本文|这篇).{0,8}(对你|对您)?有(所)?帮助|如果(您|你)(需要|还有|想要)"#, true),
+        (.taskTalk, 2, #"(本段|这一段|这段文字|本节|在这一部分|接下来的段落|下一段|上一段)"#, true),
+        (.taskTalk, 2, #"我(将|会|要|来|已经|刚刚|已)(继续)?(写|撰写|完成|续写|展开|描述|讨论|介绍|阐述)(了)?(第|这|一篇|本|下|完)"#, true),
+        (.taskTalk, 1, #"(本文|这篇文章|这篇作文)(将|会)"#, true),
+        (.taskTalk, 1, #"(字数|篇幅|段落|作文|文章)"#, true),
+        (.taskTalk, 0.5, #"(我|您|你)"#, true),
+        (.taskTalk, -1.5, #"(老师|学生|信|日记|小时候|那天|那年|母亲|父亲|他|她|作者|法律|规定|报告指出)"#, true),
+    ]
+
+    static let features: [Feature] = table.map {
+        Feature(kind: $0.0, weight: $0.1, regex: try! NSRegularExpression(pattern: $0.2, options: [.caseInsensitive]), unquoted: $0.3)
+    }
+
+    /// Score per kind of one sentence (kinds with no matching feature are absent).
+    static func scores(_ sentence: String) -> [Kind: Double] {
+        let plain = stripMarkdown(sentence)
+        let unquoted = removeQuotes(plain)
+        var scores: [Kind: Double] = [:]
+        for feature in features {
+            let text = feature.unquoted ? unquoted : plain
+            if feature.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                scores[feature.kind, default: 0] += feature.weight
+            }
+        }
+        return scores
+    }
+
+    /// The sentence lower-cased, trimmed, without markdown heading, emphasis, quote and bullet marks.
+    static func stripMarkdown(_ sentence: String) -> String {
+        var s = sentence.lowercased().replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+            .replacingOccurrences(of: "’", with: "'")
+        s = s.trimmingCharacters(in: .whitespaces)
+        while let first = s.first, "#>*-•·[(".contains(first) || first.isWhitespace { s.removeFirst() }
+        return s.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `text` without the spans inside double quotes or CJK quote marks.
+    static func removeQuotes(_ text: String) -> String {
+        text.replacingOccurrences(of: #""[^"]*"|“[^”]*”|「[^」]*」|『[^』]*』"#, with: " ", options: .regularExpression)
+    }
+}
