@@ -18,7 +18,7 @@ enum TaskTalkLexicon {
     /// Nouns for the text being written and its parts.
     static let textNoun = #"(essay|article|story|paragraph|paragraphs|section|text|continuation|response|answer|draft|plan|outline|piece|content|version|rewrite|revision|next part|second part|first part|introduction|conclusion|report|poem|summary|composition|passage|writing|narrative|blog post|post|script|speech|letter you|requested|word count|end result|final result|final product|finished product|final version|final draft|output|document)"#
     /// Verbs of the writing process.
-    static let processVerb = #"(write|writing|wrote|written|complete|completed|completing|finish|finished|continue|continuing|expand|expanded|revise|revised|draft|drafted|cover|covered|discuss|address|focus|elaborate|move on|begin|start|conclude|proceed|craft|crafted|compose|composed|generate|provide|present|edit|edited|editing|rephrase)"#
+    static let processVerb = #"(write|writing|wrote|written|complete|completed|completing|finish|finished|continue|continuing|expand|expanded|revise|revised|draft|drafted|cover|covered|discuss|address|focus|elaborate|move on|begin|start|conclude|proceed|craft|crafted|compose|composed|generate|provide|present|edit|edited|editing|rephrase|add|kept|make sure)"#
     /// First person outside quotes.
     static let firstPerson = #"\b(i|i'm|i've|i'll|i'd|me|my|let me|let's|we'll|we will)\b"#
 
@@ -27,30 +27,35 @@ enum TaskTalkLexicon {
         (.planLeak, 2, #"^(paragraph|para\.?|段落)\s*\d+\s*(\([^)]*\)\s*)?[-–—:：.)]"#, false),
         (.planLeak, 2, #"\bmain\s*points?\s*[:：]"#, false),
         (.planLeak, 2, #"\b(word\s*count|word\s*limit|words?\s*target|target\s*length|length)\s*[:：]\s*\d"#, false),
-        (.planLeak, 2, #"^\s*[-–—]?\s*word\s*count\s*[:：]"#, false),
-        (.planLeak, 2, #"\(\s*(approx\.?\s*|about\s*|~\s*)?\d[\d,]*\s*words?\s*\)\s*[:：.]?$"#, false),
+        (.planLeak, 2, #"^\s*[-–—]?\s*word\s*count(\s*target)?\s*[-–—:：]"#, false),
+        (.planLeak, 2, #"\(\s*(approx\.?\s*|about\s*|~\s*)?\d[\d,]*\s*words?\s*\)\s*([:：.]|$)"#, false),
         (.planLeak, 2, #"^(第\s*[0-9一二三四五六七八九十]+\s*(段|部分)|段落\s*[0-9一二三四五六七八九十]+)\s*[（(]?[^。]{0,12}[)）]?\s*[-—:：]"#, false),
-        (.planLeak, 2, #"(主要内容|主要观点|要点|字数|目标字数)\s*[:：]"#, false),
+        (.planLeak, 2, #"(主要内容|主要观点|要点|目标字数|(字数|篇幅)(要求|目标|限制)?)\s*[:：]"#, false),
         (.planLeak, 2, #"[（(]\s*(约|大约)?\s*\d+\s*字\s*[)）]\s*[:：。]?$"#, false),
         (.planLeak, 1, #"^(step|part|section)\s*\d+\s*[-–—:：.)]"#, false),
         (.planLeak, 1, #"^(step|part|section)\s*\d+\s*[-–—:：.)].*\b(write|paragraph|essay|introduction|conclusion|words|outline|draft|main point|thesis|body)\b"#, false),
 
         // Refusals: inability to do the task.
-        (.refusal, 2, #"\bi (cannot|can't|can not|am unable to|'m unable to|am not able to|'m not able to|won't be able to|will not be able to|must decline to|am not allowed to)\s+(fully\s+|really\s+|actually\s+)?(write|provide|produce|complete|generate|fulfil|fulfill|create|assist|continue|comply|finish|meet|deliver|do that|do this|help (you )?with)"#, true),
+        (.refusal, 2, #"\bi( cannot| can't| can not| am unable to|'m unable to| am not able to|'m not able to| won't be able to| will not be able to| must decline to| am not allowed to)\s+(fully\s+|really\s+|actually\s+)?(write|provide|produce|complete|generate|fulfil|fulfill|create|assist|continue|comply|finish|meet|deliver|do that|do this|help (you )?with)"#, true),
         (.refusal, 2, #"\b(unable|not able) to (fulfil|fulfill|complete|comply with|meet) (this|that|your|the)"#, true),
         (.refusal, 2, #"\bi must (decline|refuse)\b"#, true),
-        (.refusal, 2, #"\b(beyond|outside|not within) (my|the) (capabilities|abilities|capacity)\b"#, true),
+        (.refusal, 2, #"\b(beyond|outside|not within) (my|the) (capabilities|abilities|capacity)\b|\b(beyond|outside) (what|the scope of what) i can\b"#, true),
         (.refusal, 2, #"\b(impossible|not possible)\b.*\b(write|writing|essay|piece|words|request|text|length)\b|\b(writing|piece of writing|essay|text|request)\b.*\b(is|would be) (impossible|not possible)\b"#, true),
         (.refusal, 1, #"\bas an ai\b|\bas a (large )?(ai )?language model\b|\bi('m| am) (just )?an ai\b|\bi('m| am) a (large )?language model\b"#, true),
         (.refusal, 1, #"\b(cannot|can't|unable|not able|don't have|do not have|not possible|impossible)\b"#, true),
         (.refusal, 2, #"(我|本人)(无法|不能|没办法|不可能)(为您|为你|帮您|帮你)?(写|撰写|提供|完成|生成|满足|继续)"#, true),
+        (.refusal, 2, #"我(做不到|办不到|写不出|没法)"#, true),
         (.refusal, 2, #"无法(满足|完成)(您|你)?的(要求|请求)"#, true),
         (.refusal, 1, #"作为(一个)?\s*(ai|人工智能|语言模型|ai语言模型)"#, true),
         (.refusal, 1, #"(无法|不能|没有能力|没有)"#, true),
 
+        (.refusal, -2, #"[,，]\s*(he|she|they|i|we|[a-z]+) (said|says|wrote|writes|whispered|told|replied|asked|shouted|muttered|added)\b"#, true),
+        (.apology, -2, #"[,，]\s*(he|she|they|i|we|[a-z]+) (said|says|wrote|writes|whispered|told|replied|asked|shouted|muttered|added)\b"#, true),
+        (.taskTalk, -2, #"[,，]\s*(he|she|they|i|we|[a-z]+) (said|says|wrote|writes|whispered|told|replied|asked|shouted|muttered|added)\b"#, true),
+
         // Apologies as an assistant.
         (.apology, 1, #"^(i('m| am) (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\b"#, true),
-        (.apology, 1, #"\b(confusion|inconvenience|misunderstanding|oversight|delay|mistake|expectations|my (previous|earlier|last) (response|answer|reply)|the (previous|earlier) (response|answer)|your request|the request|any error|the error in my)\b"#, true),
+        (.apology, 1, #"\b(confusion|inconvenience|misunderstanding|oversight|delay|mistake|expectations|mix-up|repeated|forgot|misread|misunderstood|the (last|previous|earlier) (paragraph|section|part)|my (previous|earlier|last) (response|answer|reply)|the (previous|earlier) (response|answer)|your request|the request|any error|the error in my)\b"#, true),
         (.apology, 1, #"^(i('m| am) (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\s*[,.!]?\s*(but|for|that|i|if)\b.*\b(i|my|the|your)\b"#, true),
         (.apology, 2, #"(抱歉|对不起|很遗憾|不好意思).{0,10}(给您|给你|造成|我无法|我不能|但是我|之前的回答|您的要求|你的要求|的困扰|的不便)"#, true),
 
@@ -60,7 +65,7 @@ enum TaskTalkLexicon {
         (.taskTalk, 1, #"\b(here is|here's|here are|below is|below are|the following is|what follows is|below you will find)\b"#, true),
         (.taskTalk, 2, #"\bhere you go\b|\bhere it is\b"#, true),
         (.taskTalk, 2, #"\bthank you for (the|your|this) (\w+ )?(prompt|request|question|topic|task|assignment)\b"#, true),
-        (.taskTalk, 1.2, #"\b(my|the|this) (prompt|writing request|assignment|writing task)\b|\b(my|this) (request|task)\b"#, true),
+        (.taskTalk, 1.2, #"\b(my|this) (prompt|writing request|assignment|writing task)\b|\bthe (writing request|writing task)\b|\b(my|this) (request|task)\b"#, true),
         (.taskTalk, 1, #"\bi will do my best\b|\byou (provided|gave|gave me|shared|mentioned|specified)\b"#, true),
         (.taskTalk, 1, textNoun + #" (below|above)\b"#, true),
         (.taskTalk, 0.8, #"\bi('ll| will|'m going to| am going to| shall)( now| then| next| also| first)? (write|describe|discuss|explain|explore|cover|focus on|elaborate|outline|present|turn to|move on|begin|start|conclude|continue)\b(?! to\b)"#, true),
@@ -77,7 +82,14 @@ enum TaskTalkLexicon {
         (.taskTalk, 2, #"\b(as (you )?requested|per your request|as (you )?instructed|as you asked|as per (the|your) (request|instructions?|prompt)|your (request|prompt|instructions?|topic|assignment|question)|the (writing )?(prompt|instructions?|request|assignment) (above|below|given|provided|you gave))\b"#, true),
         (.taskTalk, 2, #"^(writing request|request|prompt|task|instructions?|user|assistant|response|answer|output|writing task)\s*[:：]"#, false),
         (.taskTalk, 2, #"^[\w ]{0,20}\b(task|request|prompt)\s*[:：]"#, false),
-        (.taskTalk, 2, #"\b(i hope (this|that|it|you) (helps|enjoy|find|like|meets|met|fulfil|fulfill)|let me know if|feel free to (ask|let me)|happy to help|glad to help|if you (need|want|would like) (any )?(more|further|changes|another|me to))\b"#, true),
+        (.taskTalk, 1.2, #"\blet me know\b"#, true),
+        (.taskTalk, 2, #"\b(would you like me to|do you want me to|should i (add|expand|continue|make|change|write)|if you('d)? prefer|you would like me to|anything else you('d| would) like|than (you )?requested|you asked for|you wanted|as you suggested|you suggested|just so you know|happy (writing|reading)|hope you (like|liked|enjoy|enjoyed)|keep reading)\b"#, true),
+        (.taskTalk, 1, #"^(okay|ok|alright|all right|sure|done|great|right)\s*[,!.]"#, true),
+        (.taskTalk, 0.8, #"\b(moving on|move on|wraps? up|wrapping up|next comes|coming up|stop here|the end of (the|this|my)|concludes?|continue (where|from)|picks? up where|sticks? to|add(ing)? more (detail|details|examples|depth)|turned out|the rest of (this|the|my) (response|answer|essay|story|article|text))\b"#, true),
+        (.taskTalk, 0.8, #"\b(moving on|move on|wraps? up|wrapping up|next comes|coming up|stop here|the end of|concludes?|continue with|picks? up where)\b.{0,24}\b(paragraph|section|part|introduction|conclusion|essay|story|article|body|outline)\b"#, true),
+        (.taskTalk, 1.2, #"^(now |next |then )?(moving|turning|onto|on to|moving on to|now for)\b.*\b(paragraph|section|part|essay|introduction|conclusion)\b|^now for the\b"#, true),
+        (.taskTalk, 0.6, #"\b(paragraph|paragraphs|section|essay|draft|outline|main point|word count|length|tone|introduction|conclusion|article)\b.*\b(paragraph|paragraphs|section|sections|essay|draft|outline|main point|word count|words|length|tone|introduction|conclusion|article|story|plan|request)\b"#, true),
+        (.taskTalk, 2, #"\b(i hope (this|that|it|you) (helps|enjoy|find|like|meets|met|fulfil|fulfill)|feel free to (ask|let me)|happy to help|glad to help|if you (need|want|would like) (any )?(more|further|changes|another|me to))\b"#, true),
         (.taskTalk, 2, #"\bin (this|the (next|following|previous)|my) (paragraph|section|part|step),? (i|we)\b"#, true),
         (.taskTalk, 1, #"\bin (this|my) (essay|article|piece|response|text|story|answer),? i\b"#, true),
         (.taskTalk, 1, #"\b(next|previous|following|second|third|fourth|fifth|first|last|final|opening|closing) (paragraph|paragraphs|section|part)\b"#, true),
@@ -106,6 +118,12 @@ enum TaskTalkLexicon {
         (.taskTalk, 1, #"(本文|这篇文章|这篇作文)(将|会)"#, true),
         (.taskTalk, 1, #"(字数|篇幅|段落|作文|文章)"#, true),
         (.taskTalk, 0.5, #"(我|您|你)"#, true),
+        (.taskTalk, 2, #"(接下来|下面|现在|然后|先|再|好)[，,]?(我)?(来|开始|继续|要)?写(第|这|结尾|开头|正文|一下|下一|本|全文)"#, true),
+        (.taskTalk, 2, #"(根据|按照|依照)(你的|您的|这个|上面的)?(提纲|大纲|要求|写作计划)"#, true),
+        (.taskTalk, 2, #"(这一部分|这部分|这一段|本部分|本章节).{0,12}(字|讲|介绍|写|描写|主要)"#, true),
+        (.taskTalk, 1.5, #"(请)?(随时)?告诉我|(你|您)可以(再|自行)?(修改|调整|删改)"#, true),
+        (.taskTalk, 2, #"(以下|下面)(的)?(内容|文字|文章|段落)"#, true),
+        (.taskTalk, 1, #"我写(得|的|了)"#, true),
         (.taskTalk, -1.5, #"(老师|学生|信|日记|小时候|那天|那年|母亲|父亲|他|她|作者|法律|规定|报告指出)"#, true),
     ]
 
