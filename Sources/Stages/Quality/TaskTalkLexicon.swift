@@ -20,7 +20,7 @@ enum TaskTalkLexicon {
     /// Verbs of the writing process.
     static let processVerb = #"(write|writing|wrote|written|complete|completed|completing|finish|finished|continue|continuing|expand|expanded|revise|revised|draft|drafted|cover|covered|discuss|address|focus|elaborate|move on|begin|start|conclude|proceed|craft|crafted|compose|composed|generate|provide|present|edit|edited|editing|rephrase|add|kept|make sure)"#
     /// Phrases that speak of moving through the text's parts.
-    static let discourse = #"(moving on|move on|wraps? up|wrapping up|next comes|coming up|stop here|the end of|concludes?|continue with|continue where|continue from|picks? up where)"#
+    static let discourse = #"(completes?|moving on|move on|wraps? up|wrapping up|next comes|coming up|stop here|the end of|concludes?|continue with|continue where|continue from|picks? up where)"#
     /// Parts of a written answer.
     static let textPart = #"(paragraph|section|part|introduction|conclusion|essay|story|article|body|outline)"#
     /// A reporting clause after a comma (", she wrote"): the sentence is someone's speech, not the model's.
@@ -42,7 +42,7 @@ enum TaskTalkLexicon {
         // Refusals: inability to do the task.
         (.refusal, 2, #"\bi (cannot|can not|am unable to|am not able to|will not be able to|must decline to|am not allowed to)\s+(fully\s+|really\s+|actually\s+)?(write|provide|produce|complete|generate|fulfil|fulfill|create|assist|continue|comply|finish|meet|deliver|do that|do this|help (you )?with)"#, true),
         (.refusal, 2, #"\b(unable|not able) to (fulfil|fulfill|complete|comply with|meet) (this|that|your|the)"#, true),
-        (.refusal, 2, #"\bi must (decline|refuse)\b|\b(not (be )?possible|impossible) for me\b"#, true),
+        (.refusal, 2, #"\bnot something i (can|am able to) (do|write|produce)\b|\bi must (decline|refuse)\b|\b(not (be )?possible|impossible) for me\b"#, true),
         (.refusal, 2, #"\b(beyond|outside|not within) (my|the) (capabilities|abilities|capacity)\b|\b(beyond|outside) (what|the scope of what) i can\b"#, true),
         (.refusal, 2, #"\b(impossible|not possible)\b.*\b(write|writing|essay|piece|words|request|text|length)\b|\b(writing|piece of writing|essay|text|request)\b.*\b(is|would be) (impossible|not possible)\b"#, true),
         (.refusal, 1, #"\bas an ai\b|\bas a (large )?(ai )?language model\b|\bi am (just )?an ai\b|\bi am a (large )?language model\b"#, true),
@@ -56,7 +56,7 @@ enum TaskTalkLexicon {
 
         // Apologies as an assistant.
         (.apology, 1, #"^(i am (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\b"#, true),
-        (.apology, 1, #"\b(confusion|inconvenience|misunderstanding|oversight|delay|mistake|expectations|mix-up|repeated|forgot|misread|misunderstood|fix|correct|the (last|previous|earlier) (paragraph|section|part)|my (previous|earlier|last) (response|answer|reply)|the (previous|earlier) (response|answer)|your request|the request|any error|the error in my)\b"#, true),
+        (.apology, 1, #"\b(confusion|inconvenience|misunderstanding|oversight|delay|mistake|expectations|mix-up|repeated|forgot|misread|misunderstood|fix|correct|cut off|too short|abruptly|incomplete|the rest|the (last|previous|earlier) (paragraph|section|part)|my (previous|earlier|last) (response|answer|reply)|the (previous|earlier) (response|answer)|your request|the request|any error|the error in my)\b"#, true),
         (.apology, 1, #"^(i am (so |very |truly |really )?sorry|i apologi[sz]e|apologies|my apologies|sorry)\s*[,.!]?\s*(but|for|that|i|if)\b.*\b(i|my|the|your)\b"#, true),
         (.apology, 1, #"^(抱歉|对不起|很抱歉|非常抱歉|不好意思)"#, true),
         (.apology, 1, #"(上一段|之前|刚才|漏写|漏了|重复|写错|误解|补上)"#, true),
@@ -70,14 +70,21 @@ enum TaskTalkLexicon {
         (.taskTalk, 1, #"\b(here is|here are|below is|below are|the following is|what follows is|below,? you will find)\b"#, true),
         (.taskTalk, 1, #"\b(here is|here are|below is|below are|the following is|what follows is|below,? you will find)\s+(the |a |an |your |my |our |what |how )?(\w+ ){0,3}"# + textNoun + #"\b"#, true),
         (.taskTalk, 1, #"(here is|here are|below is|below are|the following)[^:]*[:：]$"#, true),
-        (.taskTalk, 2, #"\bhere you go\b|\bhere it is\b"#, true),
-        (.taskTalk, 1, textNoun + #" (below|above)\b"#, true),
+        (.taskTalk, 2, #"\bhere you go\b|\bhere it is\b|\bhere (goes|comes)\b|\bwhat you will read (next|below)\b"#, true),
+        (.taskTalk, 1, #"\bthe following (text|essay|article|story|paragraphs?|sections?|response|answer)\b|\bthe remaining (paragraphs|sections|parts)\b"#, true),
+        (.taskTalk, 1, #"\b[\d,]+(-| )word (essay|article|story|report|piece|text|response|answer|guide|blog post)\b"#, true),
+        (.taskTalk, 2, #"\b(copy|paste) (this|it|the text)\b"#, true),
+        (.taskTalk, 1.5, textNoun + #" (below|above)\b"#, true),
         (.taskTalk, 2, #"\b(find|see|read) (the |my |your )?(\w+ ){0,2}"# + textNoun + #" (below|above)\b"#, true),
         (.taskTalk, 1, #"\b(end result|final result|final product|finished product|final version|finished piece|the result looks like|final draft)\b"#, true),
         (.taskTalk, 1.2, #"\b(the|this|my) (story|essay|article|text|response|draft|report|piece) is (now )?(complete|finished|done|ready)\b"#, true),
         // The request, the user, the instructions.
-        (.taskTalk, 2, #"\b(as (you )?requested(?! by)|per your request|as (you )?instructed|as you asked|as per (the|your) (request|instructions?|prompt)|your (request|prompt|instructions?|topic|assignment|question)|the (writing )?(prompt|instructions?|request|assignment) (above|below|given|provided|you gave))\b"#, true),
-        (.taskTalk, 2, #"\bthank you for (the|your|this) (\w+ )?(prompt|request|question|topic|task|assignment)\b"#, true),
+        (.taskTalk, 2, #"\bas an ai\b|\bas an? (large |ai )?language model\b"#, true),
+        (.taskTalk, 1.2, #"\bas requested\b(?! by)"#, true),
+        (.taskTalk, 2, #"\b(as you requested|per your request|as (you )?instructed|as you asked|as per (the|your) (request|instructions?|prompt)|your (request|prompt|instructions?|topic|assignment|question)|the (writing )?(prompt|instructions?|request|assignment) (above|below|given|provided|you gave))\b"#, true),
+        (.taskTalk, 0.5, #"[:：]$"#, true),
+        (.taskTalk, 1.2, #"\bthe (instructions?|prompt|request|assignment|task) (asked|asks|said|says|requires|required|wanted|mentioned|calls for)\b"#, true),
+        (.taskTalk, 2, #"\bthank(s| you) for (the|your|this) (\w+ )?(prompt|request|question|topic|task|assignment)\b"#, true),
         (.taskTalk, 1.2, #"\b(my|this) (prompt|writing request|assignment|writing task)\b|\bthe (writing request|writing task)\b|\b(my|this) (request|task)\b"#, true),
         (.taskTalk, 1, #"\bi will do my best\b|\byou (provided|gave|gave me|shared|mentioned|specified)\b"#, true),
         (.taskTalk, 2, #"^(writing request|request|prompt|task|instructions?|user|assistant|response|answer|output|writing task)\s*[:：]"#, false),
@@ -87,15 +94,19 @@ enum TaskTalkLexicon {
         // Serving the user.
         (.taskTalk, 1, #"\blet me know\b"#, true),
         (.taskTalk, 2, #"\b(i hope (this|that|it|you) (helps|enjoy|find|like|meets|met|fulfil|fulfill)|feel free to (ask|let me)|happy to help|glad to help|if you (need|want|would like) (any )?(more|further|changes|another|me to))\b"#, true),
-        (.taskTalk, 2, #"\b(would you like me to|do you want me to|should i (add|expand|continue|make|change|write)|if you would prefer|if you prefer|you would like me to|anything else you would like|than (you )?requested|you asked for|you wanted|as you suggested|you suggested|just so you know|happy (writing|reading)|hope you (like|liked|enjoy|enjoyed)|keep reading)\b"#, true),
+        (.taskTalk, 2, #"\b(would you like me to|do you want me to|should i (add|expand|continue|make|change|write)|if you would prefer|if you prefer|you would like me to|anything else you would like|than (you )?requested|you asked for|you wanted|as you suggested|you suggested|just so you know|happy (writing|reading)|hope you (like|liked|enjoy|enjoyed)|keep reading|what you had in mind|i can try again)\b"#, true),
+        (.taskTalk, 1, #"\b(needs?|need) (adjusting|changing|changes|tweaking|edits|editing)\b|\bas (planned|outlined|in the plan)\b"#, true),
         (.taskTalk, 1.2, #"\byou (are going to|will|should|must|need to|can)\s+(write|rephrase|rewrite|revise|edit|expand)\b"#, true),
         // Announcing, reporting or steering the writing.
         (.taskTalk, 2, #"\bin (this|the (next|following|previous)|my) (paragraph|section|part|step),? (i|we)\b"#, true),
         (.taskTalk, 1, #"\bin (this|my) (essay|article|piece|response|text|story|answer),? i\b"#, true),
-        (.taskTalk, 0.8, #"\b(i|let us)( will| am going to| shall| need to| have to| want to| would like to)?( now| then| next| also| first| just)? (write|talk about|describe|discuss|explain|explore|cover|focus on|elaborate|outline|present|turn to|move on|begin|start|get started|conclude|continue)\b(?! to\b)"#, true),
+        (.taskTalk, 0.8, #"\b(i|let us|let me)( will| am going to| shall| need to| have to| want to| would like to)?( now| then| next| also| first| just)? (write|talk about|describe|discuss|explain|explore|cover|focus on|elaborate|outline|present|turn to|move on|begin|start|get started|conclude|continue)\b(?! to\b)"#, true),
         (.taskTalk, 0.8, #"\b(i|we)\b[^.!?]{0,24}\b"# + processVerb + #"\b"#, true),
         (.taskTalk, 1.5, #"\b"# + textNoun + #" (will |shall |is going to )?(now )?(focus on|discuss|cover|explore|describe|examine|address|look at|explain|turns? to|moves? on to|moves? to)\b"#, true),
-        (.taskTalk, 1.2, #"^(now |please )?(write|begin|continue|start|rewrite|expand|revise) (it|the|your|a|an|this|my|one)\b"#, true),
+        (.taskTalk, 1.2, #"^(now |please |now to |time to |next,? )?(write|begin|continue|start|rewrite|expand|revise) (it|the|your|a|an|this|my|one)\b"#, true),
+        (.taskTalk, 1.5, #"\bwhere i left off\b|^continuing (the|from|with|where)\b"#, true),
+        (.taskTalk, 2, #"\b[\d,]+ (more )?words (to write|to go|left to|remaining)\b"#, true),
+        (.taskTalk, 2, #"\b(this|the next|the following) (part|section) of (the|this|my) (text|essay|article|story|answer|response)\b"#, true),
         (.taskTalk, 2, #"^(end|start|beginning) of (the )?(paragraph|section|part|step|essay|article|story) ?\d*"#, true),
         (.taskTalk, 1.2, #"^(now |next |then )?(moving|turning|onto|on to|moving on to|now for)\b.*\b(paragraph|section|part|essay|introduction|conclusion)\b|^now for the\b"#, true),
         (.taskTalk, 0.8, #"\b"# + discourse + #"\b"#, true),
@@ -112,7 +123,7 @@ enum TaskTalkLexicon {
         // Weak evidence that adds up: person, writing words.
         (.taskTalk, 0.4, #"\b(i|me|my|let me|let us|we will)\b"#, true),
         (.taskTalk, 0.5, #"\b(you|your)\b"#, true),
-        (.taskTalk, 0.8, #"\b(writing|essay|word|words|paragraph|paragraphs|draft|outline|prompt|request|topic|plan|section|instructions|assignment|task|style|tone)\b"#, true),
+        (.taskTalk, 0.8, #"\b(writing|essay|word|words|paragraph|paragraphs|draft|outline|prompt|request|topic|plan|section|instructions|assignment|task|style|tone|introduction|conclusion)\b"#, true),
         (.taskTalk, 0.6, #"\b(paragraph|paragraphs|section|essay|draft|outline|main point|word count|length|tone|introduction|conclusion|article)\b.*\b(paragraph|paragraphs|section|sections|essay|draft|outline|main point|word count|words|length|tone|introduction|conclusion|article|story|plan|request)\b"#, true),
         // Against: quoted dialogue and signs of a narrated scene or a document about writing.
         (.taskTalk, -2, attribution, true),
@@ -129,10 +140,11 @@ enum TaskTalkLexicon {
         (.taskTalk, 2, #"(根据|按照|依照)(你的|您的|这个|上面的)?(提纲|大纲|要求|写作计划)"#, true),
         (.taskTalk, 2, #"希望(这|以上|本文|这篇).{0,8}(对你|对您)?有(所)?帮助|如果(您|你)(需要|还有|想要)"#, true),
         (.taskTalk, 1.5, #"(请)?(随时)?告诉我|(你|您)可以(再|自行)?(修改|调整|删改)"#, true),
-        (.taskTalk, 2, #"(本段|这一段|这段文字|本节|在这一部分|接下来的段落|下一段|上一段)"#, true),
-        (.taskTalk, 2, #"(这一部分|这部分|这一段|本部分|本章节).{0,12}(字|讲|介绍|写|描写|主要)"#, true),
+        (.taskTalk, 2, #"(本段|这段文字|本节|在这一部分|接下来的段落|下一段|上一段)"#, true),
+        (.taskTalk, 2, #"(这一部分|这部分|这一段|这段|本部分|本章节)(大约|约|共)?.{0,8}(字|讲|介绍|写|描写|主要)"#, true),
+        (.taskTalk, 2, #"(这篇|本篇|全文|本文)(作文|文章)?.{0,6}(分为|共|一共).{0,4}(段|部分)|接下来(是|为)(第.(段|部分)|结尾|开头|正文)|希望(你|您)(会)?喜欢"#, true),
         (.taskTalk, 2, #"我(将|会|要|来|已经|刚刚|已)(继续)?(写|撰写|完成|续写|展开|描述|讨论|介绍|阐述)(了)?(第|这|一篇|本|下|完)"#, true),
-        (.taskTalk, 2, #"(接下来|下面|现在|然后|先|再|好)[，,]?(我)?(来|开始|继续|要)?写(第|这|结尾|开头|正文|一下|下一|本|全文)"#, true),
+        (.taskTalk, 2, #"(接下来|下面|现在|然后|先|再|好)[，,]?(我)?(来|开始|继续|要)?写(第|这|结尾|开头|正文|一下|下一|本|全文)|(接下来|下面|现在|然后)[，,]?(我)?(来|开始|继续|要)+写"#, true),
         (.taskTalk, 1, #"我写(得|的|了)"#, true),
         (.taskTalk, 1, #"(本文|这篇文章|这篇作文)(将|会)"#, true),
         (.taskTalk, 1, #"(字数|篇幅|段落|作文|文章)"#, true),
