@@ -12,7 +12,7 @@ import Foundation
 /// | pages | "a 20-page paper" | 500 words a page |
 /// Numbers: digits with or without thousands separators, "5k", "5 thousand", "1.5万", Chinese
 /// numerals ("一万", "两千五百"). Units: "word(s)", "字", "자", "词"/"詞" (Chinese for words), "語" and
-/// "단어" (words in Japanese and Korean).
+/// "단어" (words in Japanese and Korean), "文字" (Japanese characters).
 public enum ExplicitLength {
     /// Words (characters for CJK) the query asks for, or nil when it names no length.
     public static func find(in query: String) -> Int? {
@@ -47,11 +47,11 @@ public enum ExplicitLength {
     }
 
     private static let cjkNumeral = #"([0-9０-９][0-9０-９,，]*(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)\s*(万|千)?"#
-    private static let cjkUnit = #"\s*(?:字|자|词|詞|語|단어)"#
+    private static let cjkUnit = #"\s*(?:文字|字|자|词|詞|語|단어)"#
 
     private static func cjk(_ query: String) -> Int? {
         // Ranges first: "3000-5000字", "3000到5000字", "三千至五千字", "3000字から5000字".
-        let range = cjkNumeral + #"\s*(?:字|자)?\s*(?:-|–|—|~|～|〜|到|至|から|에서)\s*"# + cjkNumeral + cjkUnit
+        let range = cjkNumeral + #"\s*(?:文字|字|자)?\s*(?:-|–|—|~|～|〜|到|至|から|에서)\s*"# + cjkNumeral + cjkUnit
         if let m = match(range, query), let a = cjkValue(m[1], m[2]), let b = cjkValue(m[3], m[4]), a > 0, b >= a {
             return (a + b) / 2
         }
