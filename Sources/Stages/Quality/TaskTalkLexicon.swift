@@ -74,7 +74,7 @@ enum TaskTalkLexicon {
         (.taskTalk, 1, #"\bthe following (text|essay|article|story|paragraphs?|sections?|response|answer)\b|\bthe remaining (paragraphs|sections|parts)\b"#, true),
         (.taskTalk, 1, #"\b[\d,]+(-| )word (essay|article|story|report|piece|text|response|answer|guide|blog post)\b"#, true),
         (.taskTalk, 2, #"\b(copy|paste) (this|it|the text)\b"#, true),
-        (.taskTalk, 1.5, textNoun + #" (below|above)\b"#, true),
+        (.taskTalk, 1.5, #"\b"# + textNoun + #" (below|above)\b"#, true),
         (.taskTalk, 2, #"\b(find|see|read) (the |my |your )?(\w+ ){0,2}"# + textNoun + #" (below|above)\b"#, true),
         (.taskTalk, 1, #"\b(end result|final result|final product|finished product|final version|finished piece|the result looks like|final draft)\b"#, true),
         (.taskTalk, 1.2, #"\b(the|this|my) (story|essay|article|text|response|draft|report|piece) is (now )?(complete|finished|done|ready)\b"#, true),
@@ -180,7 +180,9 @@ enum TaskTalkLexicon {
     static func stripMarkdown(_ sentence: String) -> String {
         var s = sentence.lowercased().replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
             .replacingOccurrences(of: "’", with: "'")
-        for (short, long) in contractions { s = s.replacingOccurrences(of: short, with: long) }
+        if s.contains("'") {
+            for (short, long) in contractions { s = s.replacingOccurrences(of: short, with: long) }
+        }
         s = s.trimmingCharacters(in: .whitespaces)
         while let first = s.first, "#>*-•·[(".contains(first) || first.isWhitespace { s.removeFirst() }
         return s.trimmingCharacters(in: .whitespaces)
@@ -188,6 +190,7 @@ enum TaskTalkLexicon {
 
     /// `text` without the spans inside double quotes or CJK quote marks.
     static func removeQuotes(_ text: String) -> String {
-        text.replacingOccurrences(of: #""[^"]*"|“[^”]*”|「[^」]*」|『[^』]*』"#, with: " ", options: .regularExpression)
+        guard text.contains(where: { "\"“「『".contains($0) }) else { return text }
+        return text.replacingOccurrences(of: #""[^"]*"|“[^”]*”|「[^」]*」|『[^』]*』"#, with: " ", options: .regularExpression)
     }
 }
