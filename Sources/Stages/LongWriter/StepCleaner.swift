@@ -1,7 +1,8 @@
 import Foundation
 
 /// Cleans one written step: drops plan-style headings, the sentences `TaskTalkDetector` flags as
-/// talk about the task, and text repeated from earlier; finds repetition loops; trims a cut-off tail to the last full sentence.
+/// talk about the task, and text repeated from earlier; finds repetition loops; trims a cut-off
+/// tail to the last full sentence.
 public enum StepCleaner {
     public struct Result: Sendable, Equatable {
         public var text: String
