@@ -19,7 +19,7 @@ import Pipeline
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
     public static let kind = "dedup-filter"
-    public static let logicVersion = 1
+    public static let logicVersion = 2
     public let name: String
     public let settings: DedupFilterSettings
 
@@ -43,10 +43,13 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         var member: Int?
         var producedWords = 0
         var lengthScore: Double?
+        /// Content checks of a record that passed the rules (`content_checks` of the kept record).
+        var contentChecks: [String: JSONValue]?
     }
 
     private let lock = NSLock()
     private let checker: QualityChecker
+    private let contentChecks = ContentChecks()
     private let hashers: [DedupFilterSettings.Field: MinHasher]
     private let indexes: [DedupFilterSettings.Field: NearDuplicateIndex]
     /// Records compared for near-duplicates (kept by earlier runs, or new), their ranks, and the
@@ -120,6 +123,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             candidate.verdict = failure
             candidate.record = nil
         } else {
+            candidate.contentChecks = contentChecks.check(instruction: instruction, response: response)
             candidate.instructionHash = StableHash.of(TextNormalizer.normalize(instruction))
             candidate.responseHash = StableHash.of(TextNormalizer.normalize(response))
             for (field, hasher) in hashers { sketches[field] = hasher.sketch(of: field == .instruction ? instruction : response) }
@@ -240,6 +244,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
                 "duplicates_removed": .int(removed[candidate.id] ?? 0),
             ]
+            if let checks = candidate.contentChecks { kept["content_checks"] = .object(checks) }
             return (key, .records([kept]))
         }
     }

@@ -2,9 +2,12 @@ import Foundation
 import Pipeline
 
 /// The model-free content checks of one answer, as the dedup-filter records them in `meta` and
-/// `lwdata audit` writes them: repetition (Gopher-style measures), and the sentence count the
-/// shares are taken over. Every finding carries evidence a person can read.
+/// `lwdata audit` writes them: task talk (the flagged sentences, their kind and share), repetition
+/// (Gopher-style measures), and the sentence count the shares are taken over. Every finding
+/// carries evidence a person can read.
 public struct ContentChecks: Sendable {
+    public let taskTalk = TaskTalkDetector()
+
     public init() {}
 
     /// The checks of `response` (the answer to `instruction`).
@@ -20,6 +23,11 @@ public struct ContentChecks: Sendable {
             "duplicate_5gram_fraction": round(stats.duplicateNGramFraction[5] ?? 0),
             "duplicate_10gram_fraction": round(stats.duplicateNGramFraction[10] ?? 0),
         ]
-        return ["sentences": .int(TextSegments.sentences(response).count), "repetition": .object(repetition)]
+        let talk = taskTalk.share(of: response)
+        let taskTalk: [String: JSONValue] = [
+            "share": round(talk.share),
+            "sentences": .array(talk.hits.map { ["text": .string($0.sentence), "kind": .string($0.kind.rawValue)] }),
+        ]
+        return ["sentences": .int(talk.sentences), "repetition": .object(repetition), "task_talk": .object(taskTalk)]
     }
 }
