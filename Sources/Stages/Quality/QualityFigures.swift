@@ -70,7 +70,7 @@ public struct QualityFigures: Sendable, Equatable {
                          + "\(qualityScores.filter { $0 >= 60 }.count) of \(qualityScores.count) with S_q ≥ 60, weakest dimension \(weakest.name) "
                          + String(format: "%.1f of 5", weakest.mean))
             if judges.contains(where: { $0.contains("SmolLM2-135M") }) {
-                lines.append("  the judge is the 135M default model: its scores are weak evidence; point the judge stage's model: at a stronger model")
+                lines.append("  the judge is the 135M default model, so its scores are weak evidence; give the judge stage a stronger model (README: stage judge)")
             }
         } else {
             lines.append("quality: not judged (add a judge stage to score content)")
