@@ -67,11 +67,11 @@ import Testing
     @Test func longwriterPipelineBuildsItsStages() throws {
         let config = try PipelineConfig.load(file: Repository.path("pipelines/longwriter.yaml"))
         let stages = try StageRegistry.build(config, modelIdentity: "test-model")
-        #expect(stages.map(\.kind) == ["mine", "predict-length", "plan", "write", "dedup-filter", "export"])
+        #expect(stages.map(\.kind) == ["mine", "predict-length", "plan", "write", "judge", "dedup-filter", "export"])
         #expect(StageRegistry.needsModel(config))
         // The model identity is part of every model stage's cache key, and of no other stage's.
         let other = try StageRegistry.build(config, modelIdentity: "another-model")
         #expect(stages[1].configHash != other[1].configHash)
-        #expect(stages[4].configHash == other[4].configHash)
+        #expect(stages[5].configHash == other[5].configHash)
     }
 }
