@@ -36,13 +36,15 @@ public struct PipelineConfig: Sendable {
     public var directory: String
     public var name: String
     public var description: String?
+    /// The dataset's license (SPDX id), written into each release's dataset card.
+    public var license: String?
     public var inputs: [InputSpec]
     public var output: OutputSettings
     public var model: ModelSettings
     public var stages: [StageConfig]
     public var document: ConfigDocument
 
-    public static let topLevelKeys = ["name", "description", "inputs", "output", "model", "stages"]
+    public static let topLevelKeys = ["name", "description", "license", "inputs", "output", "model", "stages"]
     public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes", "shard_max_seconds"]
     public static let stageKeys = ["name", "kind", "concurrency", "params", "model"]
 
@@ -58,6 +60,7 @@ public struct PipelineConfig: Sendable {
         let top = try ConfigObject(document, path: "", value: document.root, allowed: Self.topLevelKeys)
         name = try top.requiredString("name")
         description = try top.string("description")
+        license = try top.string("license")
 
         var inputs: [InputSpec] = []
         for (i, entry) in (try top.array("inputs") ?? []).enumerated() {
