@@ -1,9 +1,11 @@
 import ArgumentParser
+import BuiltinGeneration
 import Decoder
 import Foundation
 import Generation
 import Pipeline
 import Store
+import Messages
 
 /// Builds the model handle a pipeline's `model:` section asks for.
 enum ModelHandleFactory {

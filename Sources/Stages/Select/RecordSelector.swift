@@ -1,3 +1,4 @@
+import Digest
 import Pipeline
 
 /// Which records a stage works on, from its `select:` parameter: records of the listed `kinds`

@@ -1,3 +1,4 @@
+import Digest
 import Pipeline
 
 /// A transform stage limited by a `RecordSelector`: selected records go to the stage, the others
