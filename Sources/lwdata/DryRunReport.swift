@@ -11,7 +11,7 @@ enum DryRunReport {
         let identity = StageRegistry.needsModel(config)
             ? try ModelHandleFactory.identity(config.model, pipelineDirectory: config.directory) : "none"
         let (source, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: identity)
-        let manifest = FileSystem.fileExists(directory + "/manifest.sqlite") ? try Manifest(directory: directory, readOnly: true) : nil
+        let manifest = FileSystem.fileExists(OutputLayout(directory: directory).manifest) ? try Manifest(directory: directory, readOnly: true) : nil
         let stages = try await DryRunPlanner.plan(config: config, source: source, transforms: transforms,
                                                   manifest: manifest, logger: logger)
         Console.out(text(stages, pipeline: config.name, directory: directory))

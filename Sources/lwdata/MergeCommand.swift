@@ -50,7 +50,7 @@ struct MergeCommand: AsyncParsableCommand {
         let output: Manifest
         do {
             pipeline = try OutputMerger.check(inputs)
-            if FileSystem.fileExists(target + "/manifest.sqlite"), try Manifest(directory: target).latestPipeline() != nil {
+            if FileSystem.fileExists(OutputLayout(directory: target).manifest), try Manifest(directory: target).latestPipeline() != nil {
                 throw MergeError.outputInUse(directory: target)
             }
             output = try Manifest(directory: target)
