@@ -1,4 +1,5 @@
-import Decoder
+import Digest
+import Messages
 import Foundation
 import GRDB
 
@@ -30,7 +31,7 @@ public final class RequestCache: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let payload = (try? encoder.encode(CacheKeyPayload(identity: identity, messages: messages, parameters: parameters))) ?? Data()
-        return ContentDigest.hex(payload)
+        return SHA256.hex(of: payload)
     }
 
     public func lookup(_ key: String) throws -> GenerationOutput? {

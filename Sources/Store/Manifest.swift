@@ -14,7 +14,7 @@ public final class Manifest: @unchecked Sendable {
     /// `readOnly` opens an existing manifest as it is, for looking without writing (`build --dry-run`).
     public init(directory: String, readOnly: Bool = false) throws {
         self.directory = directory
-        path = directory + "/manifest.sqlite"
+        path = OutputLayout(directory: directory).manifest
         if !readOnly { try FileSystem.makeDirectories(directory) }
         var config = Configuration()
         config.readonly = readOnly

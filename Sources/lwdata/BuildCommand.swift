@@ -70,13 +70,10 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             lock = try OutputLock(directory: directory, owner: "lwdata build \(pipeline)")
         } catch let error as StoreError {
-            if case .busy = error {
-                // An overlapping scheduled build is expected, not an error: --quiet keeps it off stderr.
-                if quiet { Console.logFile?.append("notice", "\(error)") } else { Console.error("\(error)") }
-                throw ExitCodes.busy
-            }
-            Console.error("\(error)")
-            throw ExitCodes.failure
+            let code = ExitCodes.code(for: error, otherwise: ExitCodes.failure)
+            // An overlapping scheduled build is expected, not an error: --quiet keeps it off stderr.
+            if code == ExitCodes.busy && quiet { Console.logFile?.append("notice", "\(error)") } else { Console.error("\(error)") }
+            throw code
         }
         defer { lock.release() }
 
@@ -101,12 +98,9 @@ struct BuildCommand: AsyncParsableCommand {
             try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
             runner.partition = partition
             runner.repairDamagedShards = repair
-        } catch let error as PartitionError {
-            Console.error("\(error)")
-            throw ExitCodes.badConfiguration
         } catch {
             Console.error("\(error)")
-            throw ExitCodes.failure
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.failure)
         }
         let style: ProgressReporter.Style = quiet ? .silent : Console.stderrIsTerminal ? .terminal : .log
         let reporter = ProgressReporter(stages: runner.progress, style: style, logger: logger)
@@ -119,7 +113,7 @@ struct BuildCommand: AsyncParsableCommand {
             reporter.stop()
             runner.repair.map { $0.summaryLines.forEach { Console.error($0) } }
             Console.error("build failed: \(error)")
-            throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.failure)
         }
         if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
         let dataset = try? Manifest(directory: directory)
@@ -171,7 +165,7 @@ final class SignalWatcher {
             source.setEventHandler {
                 if cancellation.isCancelled {
                     logger.error("\(name) again: exiting now; unfinished shards are discarded and redone next run")
-                    exit(130)
+                    exit(ExitCodes.interrupted.rawValue)
                 }
                 logger.warning("\(name): finishing open shards, then exiting (press again to exit at once)")
                 cancellation.cancel(name)

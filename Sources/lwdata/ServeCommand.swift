@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinGeneration
 import Decoder
 import Foundation
 import Generation

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// Continuous batching on one model: generations submitted from any thread join a running

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// A loaded model ready to chat: weights, tokenizer and chat template from one GGUF file.

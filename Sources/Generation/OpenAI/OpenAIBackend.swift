@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)

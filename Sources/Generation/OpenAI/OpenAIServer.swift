@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 import Logging
 
@@ -100,10 +100,8 @@ public final class OpenAIServer: @unchecked Sendable {
                 choices: [.init(index: 0, message: .init(role: "assistant", content: output.text), finish_reason: output.finishReason.rawValue)],
                 usage: Self.usage(output))
             responder.sendJSON(status: 200, response)
-        } catch let error as GrammarError {
-            responder.sendError(status: 400, message: "response_format: \(error)")
-        } catch let error as GenerationFailure {
-            responder.sendError(status: 400, message: "\(error)")
+        } catch let error as RejectedRequest {
+            responder.sendError(status: 400, message: error.clientMessage)
         } catch {
             responder.sendError(status: 500, message: "\(error)", type: "server_error")
         }

@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 
 /// The subset of the OpenAI chat-completions wire format lwdata speaks (client and server).

@@ -11,8 +11,8 @@ public struct ReleaseLayout: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    public static let folderName = "releases"
-    public static let latestName = "latest"
+    public static let folderName = OutputLayout.releasesFolder
+    public static let latestName = OutputLayout.latestName
     public static let descriptionName = "release.json"
     /// Suffix of a release folder still being filled.
     static let partialSuffix = ".partial"

@@ -1,4 +1,6 @@
 import Decoder
+import Generation
+import Messages
 import Foundation
 
 /// `TextGenerator` on the built-in decoder. All requests of a build share this one backend and
@@ -49,12 +51,22 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
                             promptTokens: result.promptTokens, completionTokens: result.completionTokens,
                             seconds: Date().timeIntervalSince(started)))
                     case .failure(let error):
-                        continuation.resume(throwing: error)
+                        continuation.resume(throwing: Self.rejected(error))
                     }
                 }
             }
         } onCancel: {
             cancelled.set()
+        }
+    }
+
+    /// The decoder's refusals of a request (a schema it cannot compile, a prompt too long) as
+    /// `RejectedRequest`, so a server answers them with 400; other errors as they are.
+    static func rejected(_ error: any Error) -> any Error {
+        switch error {
+        case let error as GrammarError: return RejectedRequest(error, clientMessage: "response_format: \(error)")
+        case let error as GenerationFailure: return RejectedRequest(error, clientMessage: "\(error)")
+        default: return error
         }
     }
 
