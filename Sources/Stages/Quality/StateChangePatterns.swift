@@ -1,0 +1,83 @@
+import Foundation
+
+/// The sentences that put an entity into a terminal state (English and Chinese), as regular
+/// expressions. Group 1 of every pattern is the entity; the pattern's table entry gives the kind of
+/// contradiction a later event of that entity would be.
+enum StateChangePatterns {
+    struct Pattern {
+        let regex: NSRegularExpression
+        let kind: CoherenceFlag.Kind
+        let chinese: Bool
+    }
+
+    static let titles = "King|Queen|Prince|Princess|Lord|Lady|Captain|Doctor|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Aunt|Uncle|General|Master|Grandma|Grandpa|Grandmother|Grandfather|Professor|Commander|Colonel|Sergeant|Father|Mother|Brother|Sister|Old"
+    /// Words that cannot sit between a determiner and the head noun of a subject.
+    private static let notModifier = "(?!was\\b|were\\b|had\\b|has\\b|is\\b|are\\b|could\\b|can\\b|would\\b|will\\b|did\\b|and\\b|who\\b|which\\b|that\\b|finally\\b|then\\b|also\\b|suddenly\\b)"
+    static let name = "(?:(?:\(titles)) )?[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+    static let definite = "\\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our)(?: \(notModifier)[a-z]+){1,3}"
+    private static let subject = "(\(name)|\(definite)|\\b[Hh]e|\\b[Ss]he)"
+    private static let bridge = "(?:,[^,.!?;\"“”]{1,50},)?(?: (?:finally|suddenly|eventually|quietly|then|soon|later|also|too|at last|abruptly|instantly))?"
+
+    private static let death = "died|has died|had died|drowned|perished|passed away|was (?:killed|murdered|slain|executed|beheaded|hanged|hung|poisoned|strangled|shot dead|stabbed to death|put to death|struck down|cut down|drowned|found dead|lost at sea|burned at the stake|crushed to death|assassinated)|(?:has|had) been (?:killed|murdered|slain|executed|put to death|shot dead|assassinated)|fell in battle|breathed (?:his|her) last|lost (?:his|her) life|(?:is|was) dead|lay dead|(?:is|was) no more"
+    private static let destruction = "shattered|(?:broke|burst|split|smashed) into (?:[a-z]+ )?(?:pieces|shards|fragments|splinters)|(?:was|were) (?:destroyed|smashed|shattered|crushed|demolished|torn down|razed|burned down|burnt down|burned to the ground|blown up|broken beyond repair|melted down|reduced to (?:ash|ashes|rubble|splinters)|obliterated|ground to dust|smashed to pieces|dashed to pieces|consumed by (?:the )?fire)|(?:has|had) been (?:destroyed|smashed|shattered|demolished|torn down|razed|burned down|burnt down|blown up|melted down)|burned down|burnt down|burned to the ground|went up in flames|collapsed into rubble|crumbled (?:to|into) dust|exploded"
+    private static let silence = "(?:could|can|would) (?:no longer|never again|never) (?:speak|talk|sing|answer|utter)|(?:fell|went) (?:silent|mute|quiet) (?:forever|for good|for ever)|lost (?:his|her|its|their) voice (?:forever|for good|for ever)|never (?:spoke|sang|answered) again|was (?:silenced|struck dumb|struck mute) (?:forever|for good|for ever)"
+    private static let departure = "(?:left|departed|sailed away|rode away|walked away|went away|vanished|disappeared|moved away|set sail)(?:[ ,][^.!?;]{0,60}?)?[ ,]+(?:forever|for ever|for good|never to return|never to be seen again|and never came back|and never returned|and was never seen again)|(?:was|is) (?:lost|gone) (?:forever|for ever|for good)"
+
+    private static let objectNoun = "(\(name)|\\b(?:the|his|her|their|its|my|our|your)(?: \(notModifier)[a-z]+){1,3})"
+    private static let killVerbs = "killed|murdered|executed|slew|assassinated|poisoned|beheaded|hanged|drowned|strangled|stabbed|shot"
+    private static let destroyVerbs = "smashed|shattered|destroyed|demolished|crushed|razed|tore down|burned down|burnt down|blew up|melted down|broke"
+
+    private static let chineseDeath = "死了|去世了?|逝世了?|病逝了?|过世了?|身亡|丧生|遇害了?|被杀了?|被杀死了?|被处死了?|被处决了?|被害死了?|被毒死了?|淹死了?|溺水身亡|溺亡|战死了?|牺牲了?|被斩首了?"
+    private static let chineseDestruction = "摔得粉碎|摔碎了?|碎成了?[^，。]{0,4}片|碎裂了?|被毁了?|被摧毁了?|被砸碎了?|被打碎了?|被烧毁了?|烧毁了?|化为灰烬|化成了?灰烬|倒塌了?|被拆除了?"
+    private static let chineseSilence = "再也不能说话了?|再也不会说话了?|再也说不出话来?了?|再也不能开口了?|永远沉默了?|永远失去了声音"
+    private static let chineseDeparture = "永远离开了?|一去不返|一去不复返|再也没有回来|永远消失了?"
+    private static let chineseClause = "([^，。！？；：、“”「」『』\\s,.!?;:]{1,14}?)"
+
+    static let all: [Pattern] = {
+        func en(_ p: String, _ kind: CoherenceFlag.Kind) -> Pattern {
+            Pattern(regex: try! NSRegularExpression(pattern: p), kind: kind, chinese: false)
+        }
+        func zh(_ verbs: String, _ kind: CoherenceFlag.Kind) -> Pattern {
+            Pattern(regex: try! NSRegularExpression(pattern: chineseClause + "(?:" + verbs + ")"), kind: kind, chinese: true)
+        }
+        return [
+            en("\(subject)\(bridge) (?:\(death))\\b(?! (?:down|away|out|off)\\b)", .deadActs),
+            en("\\b(?:\(killVerbs)) \(objectNoun)(?: dead)?\\b", .deadActs),
+            en("\(subject)\(bridge) (?:\(destruction))\\b", .destroyedFunctions),
+            en("\\b(?:\(destroyVerbs)) \(objectNoun)\\b", .destroyedFunctions),
+            en("\(subject)\(bridge) (?:\(silence))\\b", .silencedSpeaks),
+            en("\(subject)\(bridge) (?:\(departure))", .departedReturns),
+            zh(chineseDeath, .deadActs),
+            zh(chineseDestruction, .destroyedFunctions),
+            zh(chineseSilence, .silencedSpeaks),
+            zh(chineseDeparture, .departedReturns),
+        ]
+    }()
+
+    /// Words before a state in its sentence that make it uncertain, negated, planned or unreal.
+    static let hedge = try! NSRegularExpression(pattern: "\\b(?:if|unless|whether|almost|nearly|thought|believed|feared|fear|rumou?red|pretended|pretending|claimed|dream|dreamed|dreamt|dreaming|imagined|imagine|might|would|could|should|may|must|afraid|tried|threatened|as if|as though|planned|wanted|about to|not|never|nobody|no one|refused|hoped|wish|wished|in case|lest)\\b", options: [.caseInsensitive])
+    static let chineseHedge = try! NSRegularExpression(pattern: "如果|假如|要是|倘若|若是|万一|差点|几乎|险些|以为|梦|没有|没|不会|不曾|未曾|怕|担心|假装|据说|传说|似乎|好像|仿佛|或许|也许|可能|想象|假设|打算|准备|想要|威胁")
+
+    /// Heads that a destroying or killing verb takes figuratively ("broke the silence").
+    static let figurativeHeads: Set<String> = [
+        "silence", "news", "heart", "hearts", "spell", "record", "rules", "rule", "law", "promise", "habit", "peace",
+        "confidence", "hope", "hopes", "dream", "dreams", "mood", "ice", "bread", "fast", "time", "engine", "lights",
+        "light", "deal", "tie", "stalemate", "truce", "quiet", "tension", "camp", "chain", "cycle", "pattern", "trust",
+        "career", "reputation", "plan", "plans", "chances", "chance", "morale", "nerve", "nerves", "will", "way", "ground",
+        "surface", "skin", "bone", "bones", "fall", "line", "lines", "story", "case", "bank", "budget", "idea", "ideas",
+    ]
+    /// Capitalised words that start sentences but are no names.
+    static let notNames: Set<String> = [
+        "The", "Then", "When", "After", "Before", "Yesterday", "Today", "Tomorrow", "That", "This", "There", "Here", "In",
+        "On", "At", "By", "For", "From", "With", "Without", "And", "But", "Or", "So", "Yet", "Still", "Now", "Later",
+        "Soon", "Finally", "Eventually", "Suddenly", "Meanwhile", "Once", "One", "Two", "Three", "Some", "Many", "Most",
+        "Everyone", "Nobody", "No", "Nothing", "Everything", "It", "He", "She", "They", "We", "I", "You", "His", "Her",
+        "Their", "Its", "My", "Our", "Your", "A", "An", "As", "If", "Although", "Though", "Because", "Since", "While",
+        "Until", "During", "Within", "Over", "Under", "Last", "Next", "That", "Those", "These", "What", "Who", "Why",
+        "How", "Where", "Even", "Only", "Just", "Also", "Years", "Months", "Weeks", "Days", "Winter", "Summer", "Spring",
+        "Autumn", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+        "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Nor",
+        "Outside", "Inside", "Around", "Across", "Along", "Among", "Against", "Toward", "Towards", "Through",
+        "Everybody", "Somebody", "Someone", "Whoever", "Each", "Every", "Both", "Neither", "Either", "Such",
+    ]
+}
