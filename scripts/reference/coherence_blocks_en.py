@@ -171,6 +171,25 @@ SAFE = {
     ],
 }
 
+SAFE["departed"] = [
+    "{B} still remembered the morning {a} left, the mist lying thick on the water.",
+    "Now and then a postcard came from somewhere far away, signed only with the initial of {a}.",
+    "{B} kept the room exactly as {a} had left it.",
+    "\"I will write,\" {a} had promised at the gate, and {B} still believed it.",
+    "If {a} had stayed, the bakery might still be open.",
+    "In {B}'s dream, {a} came home through the orchard gate.",
+    "Rumours reached the village that {a} had settled somewhere in the south.",
+    "The chair by the stove was still called {a}'s chair.",
+]
+SAFE["silenced"] = [
+    "{B} remembered how {a} used to sing in the evenings.",
+    "\"Keep the lamp lit,\" {a} had said long ago, and {B} still did.",
+    "If only {a} could speak, {B} thought, the whole matter would be settled.",
+    "In {B}'s dream, {a} spoke again in the old clear voice.",
+    "{B} wrote down every question, and {a} pointed to the answers on a board of letters.",
+    "People who had known {a} before the silence said the voice had been beautiful.",
+]
+
 REVIVAL = {
     "person": [
         "To everyone's astonishment the healer brought {a} back to life on the third day.",

@@ -85,6 +85,10 @@ def fill(template, ent, slots, lang):
     return cap(s) if lang == "en" else s
 
 
+def safe_class(kind, ent):
+    return {"departed_returns": "departed", "silenced_speaks": "silenced"}.get(kind, ent["cls"])
+
+
 def make_doc(doc_id, lang, kind, planted, rng):
     heldout = held(doc_id)
     blocks = EN if lang == "en" else ZH
@@ -116,7 +120,7 @@ def make_doc(doc_id, lang, kind, planted, rng):
     distance = rng.choice([1, 1, 2, 3, 5, 8, 12, 16])
     contra_at = min(n - 1, state_at + distance)
     # Safe later mentions between the state and the end (and before the contradiction, too).
-    safe_pool = pool(blocks.SAFE[main["cls"]], heldout)
+    safe_pool = pool(blocks.SAFE[safe_class(main_kind, main)], heldout)
     for _ in range(rng.randint(1, 3) if planted else rng.randint(3, 6)):
         i = rng.randint(state_at + 1, n - 1)
         add(i, fill(rng.choice(safe_pool), main, slots, lang), at_start=rng.random() < 0.3)
@@ -132,7 +136,7 @@ def make_doc(doc_id, lang, kind, planted, rng):
             add(i, fill(rng.choice(pool(blocks.STATE[extra_kind], heldout)), e, slots, lang))
             for _ in range(rng.randint(1, 2)):
                 j = rng.randint(i + 1, n - 1)
-                add(j, fill(rng.choice(pool(blocks.SAFE[e["cls"]], heldout)), e, slots, lang))
+                add(j, fill(rng.choice(pool(blocks.SAFE[safe_class(extra_kind, e)], heldout)), e, slots, lang))
         revivals = REVIVAL_SILENCE[lang] if main_kind == "silenced_speaks" else blocks.REVIVAL[main["cls"]]
         if main_kind != "departed_returns" and rng.random() < 0.5 and state_at + 3 < n:
             r = rng.randint(state_at + 1, n - 2)

@@ -22,14 +22,14 @@ struct ContradictionFinder {
                 guard subjectRange.location != NSNotFound else { continue }
                 let raw = text.ns.substring(with: subjectRange)
                 let s = text.sentences[sentence]
-                let prefix = text.ns.substring(with: NSRange(location: s.range.location, length: match.range.location - s.range.location))
+                let prefix = Self.lastClause(text.ns.substring(with: NSRange(location: s.range.location, length: match.range.location - s.range.location)))
                 let body = text.ns.substring(with: match.range)
                 if text.quoted[match.range.location] { continue }
                 let entity: TrackedEntity?
                 if pattern.chinese {
                     let verb = String(body.dropFirst(raw.count))
-                    if hit(StateChangePatterns.chineseHedge, prefix + raw) { continue }
-                    entity = TrackedEntity.chinese(clause: raw, verb: verb)
+                    if hit(StateChangePatterns.chineseHedge, Self.lastChineseClause(prefix) + raw) { continue }
+                    entity = TrackedEntity.chinese(clause: raw.isEmpty ? Self.firstChineseClause(s.text) : raw, verb: verb)
                 } else {
                     let afterSubject = String(body.dropFirst(raw.count))
                     if hit(StateChangePatterns.hedge, prefix) || hit(StateChangePatterns.hedge, afterSubject.replacingOccurrences(of: "could no longer", with: "").replacingOccurrences(of: "can no longer", with: "").replacingOccurrences(of: "would never", with: "").replacingOccurrences(of: "could never", with: "").replacingOccurrences(of: "never spoke", with: "").replacingOccurrences(of: "never sang", with: "").replacingOccurrences(of: "never answered", with: "").replacingOccurrences(of: "never to", with: "").replacingOccurrences(of: "never came", with: "").replacingOccurrences(of: "never returned", with: "").replacingOccurrences(of: "never seen", with: "").replacingOccurrences(of: "never again", with: "")) { continue }
@@ -75,7 +75,8 @@ struct ContradictionFinder {
         let after = text.ns.substring(with: NSRange(location: afterStart, length: sentence.range.location + sentence.range.length - afterStart))
         if state.entity.chinese {
             if hit(ContradictionPatterns.chineseExclusion, sentence.text) || flashbackParagraph(index, ContradictionPatterns.chineseFlashback) { return false }
-            if before.hasSuffix("的") || before.hasSuffix("死去的") { return false }
+            if before.hasSuffix("的") { return false }
+            if hit(ContradictionPatterns.chinesePartWorks, after), state.kind == .destroyedFunctions { return true }
             guard let regex = ContradictionPatterns.chineseAfter[state.kind],
                   let verb = regex.firstMatch(in: after, range: NSRange(location: 0, length: after.utf16.count)) else { return false }
             let gap = (after as NSString).substring(with: verb.range(at: 1))
@@ -87,6 +88,7 @@ struct ContradictionFinder {
         }
         if after.hasPrefix("'s") || after.hasPrefix("’s") || after.hasPrefix("' ") || after.hasPrefix("’ ") { return false }
         if hit(ContradictionPatterns.englishBefore, before) { return false }
+        if hit(ContradictionPatterns.englishManner, before) { return false }
         if hit(ContradictionPatterns.englishExclusion, sentence.text) || flashbackParagraph(index, ContradictionPatterns.englishFlashback) { return false }
         if after.hasPrefix(" had ") || after.hasPrefix(" would ") || after.hasPrefix(" used ") { return false }
         if let regex = ContradictionPatterns.englishAfter[state.kind], hit(regex, after) { return true }
@@ -108,13 +110,30 @@ struct ContradictionFinder {
     /// The first sentence after `sentence` that brings `entity` back (revived, repaired, survived).
     private func revival(of entity: TrackedEntity, after sentence: Int) -> Int? {
         let cue = entity.chinese ? ContradictionPatterns.chineseRevival : ContradictionPatterns.revival
+        let unreal = entity.chinese ? ContradictionPatterns.chineseUnrealRevival : ContradictionPatterns.unrealRevival
         var i = sentence + 1
         while i < text.sentences.count {
             let s = text.sentences[i].text
-            if hit(cue, s), hit(entity.mention, s) || mentionsPronoun(s, chinese: entity.chinese) { return i }
+            if !hit(unreal, s) {
+                if hit(cue, s), hit(entity.mention, s) || mentionsPronoun(s, chinese: entity.chinese) { return i }
+                if !entity.chinese, repaired(entity, in: s) { return i }
+            }
             i += 1
         }
         return nil
+    }
+
+    /// True when a repair word in `s` has a mention of `entity` within a few words of it.
+    private func repaired(_ entity: TrackedEntity, in s: String) -> Bool {
+        let ns = s as NSString
+        for cue in ContradictionPatterns.repair.matches(in: s, range: NSRange(location: 0, length: ns.length)) {
+            let end = cue.range.location + cue.range.length
+            if entity.mention.firstMatch(in: s, range: NSRange(location: end, length: min(40, ns.length - end))) != nil { return true }
+            let lower = max(0, cue.range.location - 50)
+            let before = ns.substring(with: NSRange(location: lower, length: cue.range.location - lower))
+            if hit(Self.passive, before), entity.mention.firstMatch(in: before, range: NSRange(location: 0, length: before.utf16.count)) != nil { return true }
+        }
+        return false
     }
 
     private func mentionsPronoun(_ s: String, chinese: Bool) -> Bool {
@@ -135,6 +154,26 @@ struct ContradictionFinder {
         return nil
     }
 
+    /// The part of a sentence prefix after its last clause break (", but", ", and", ";", ":").
+    private static func lastClause(_ prefix: String) -> String {
+        var result = Substring(prefix)
+        for separator in [", but ", ", and ", ", yet ", "; ", ": ", " but "] {
+            if let r = result.range(of: separator, options: .backwards) { result = result[r.upperBound...] }
+        }
+        return String(result)
+    }
+
+    /// The part of a Chinese sentence prefix after its last comma.
+    private static func lastChineseClause(_ prefix: String) -> String {
+        String(prefix.split(separator: "，", omittingEmptySubsequences: false).last ?? "")
+    }
+
+    /// The first clause of a Chinese sentence: the subject a later clause leaves out.
+    private static func firstChineseClause(_ sentence: String) -> String {
+        String(sentence.prefix { !"，。！？；：、“”「」".contains($0) })
+    }
+
+    private static let passive = try! NSRegularExpression(pattern: "\\b(?:was|were|had been|has been|is being|was being|got)\\s+(?:[a-z]+ly\\s+)?$")
     private static let personName = try! NSRegularExpression(pattern: "\\b(?:(?:\(StateChangePatterns.titles)) )?[A-Z][a-z]+(?: [A-Z][a-z]+)?\\b")
     private static let pronoun = try! NSRegularExpression(pattern: "\\b(?:he|she|it|they)\\b", options: [.caseInsensitive])
 

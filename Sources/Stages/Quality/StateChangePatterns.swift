@@ -12,14 +12,14 @@ enum StateChangePatterns {
 
     static let titles = "King|Queen|Prince|Princess|Lord|Lady|Captain|Doctor|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Aunt|Uncle|General|Master|Grandma|Grandpa|Grandmother|Grandfather|Professor|Commander|Colonel|Sergeant|Father|Mother|Brother|Sister|Old"
     /// Words that cannot sit between a determiner and the head noun of a subject.
-    private static let notModifier = "(?!was\\b|were\\b|had\\b|has\\b|is\\b|are\\b|could\\b|can\\b|would\\b|will\\b|did\\b|and\\b|who\\b|which\\b|that\\b|finally\\b|then\\b|also\\b|suddenly\\b)"
+    private static let notModifier = "(?!(?:was|were|had|has|is|are|could|can|would|will|did|and|or|but|so|who|which|that|finally|then|also|suddenly|to|in|on|at|with|for|from|by|of|into|as|when|while|before|after|until|because|if|just|still|too|again|once|never|not|quietly|soon|later|eventually|instantly|abruptly)\\b)"
     static let name = "(?:(?:\(titles)) )?[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
     static let definite = "\\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our)(?: \(notModifier)[a-z]+){1,3}"
     private static let subject = "(\(name)|\(definite)|\\b[Hh]e|\\b[Ss]he)"
     private static let bridge = "(?:,[^,.!?;\"“”]{1,50},)?(?: (?:finally|suddenly|eventually|quietly|then|soon|later|also|too|at last|abruptly|instantly))?"
 
-    private static let death = "died|has died|had died|drowned|perished|passed away|was (?:killed|murdered|slain|executed|beheaded|hanged|hung|poisoned|strangled|shot dead|stabbed to death|put to death|struck down|cut down|drowned|found dead|lost at sea|burned at the stake|crushed to death|assassinated)|(?:has|had) been (?:killed|murdered|slain|executed|put to death|shot dead|assassinated)|fell in battle|breathed (?:his|her) last|lost (?:his|her) life|(?:is|was) dead|lay dead|(?:is|was) no more"
-    private static let destruction = "shattered|(?:broke|burst|split|smashed) into (?:[a-z]+ )?(?:pieces|shards|fragments|splinters)|(?:was|were) (?:destroyed|smashed|shattered|crushed|demolished|torn down|razed|burned down|burnt down|burned to the ground|blown up|broken beyond repair|melted down|reduced to (?:ash|ashes|rubble|splinters)|obliterated|ground to dust|smashed to pieces|dashed to pieces|consumed by (?:the )?fire)|(?:has|had) been (?:destroyed|smashed|shattered|demolished|torn down|razed|burned down|burnt down|blown up|melted down)|burned down|burnt down|burned to the ground|went up in flames|collapsed into rubble|crumbled (?:to|into) dust|exploded"
+    private static let death = "(?:had |has )?(?:died|drowned|perished|passed away)|was (?:killed|murdered|slain|executed|beheaded|hanged|hung|poisoned|strangled|shot dead|stabbed to death|put to death|struck down|cut down|drowned|found dead|lost at sea|burned at the stake|crushed to death|assassinated)|(?:has|had) been (?:killed|murdered|slain|executed|put to death|shot dead|assassinated)|fell in battle|breathed (?:his|her) last|lost (?:his|her) life|(?:is|was) dead|lay dead|(?:is|was) no more"
+    private static let destruction = "shattered|(?:broke|burst|split|smashed) into (?:[a-z]+ )?(?:pieces|shards|fragments|splinters)|(?:was|were) (?:destroyed|smashed|shattered|crushed|demolished|torn down|razed|burned down|burnt down|burned to the ground|blown up|broken beyond repair|melted down|reduced to (?:ash|ashes|rubble|splinters)|obliterated|ground to dust|smashed to pieces|dashed to pieces|consumed by (?:the )?fire)|(?:has|had) been (?:destroyed|smashed|shattered|demolished|torn down|razed|burned down|burnt down|burned to the ground|blown up|melted down|reduced to (?:ash|ashes|rubble|splinters)|obliterated|crushed)|burned down|burnt down|burned to the ground|went up in flames|collapsed into rubble|crumbled (?:to|into) dust|exploded"
     private static let silence = "(?:could|can|would) (?:no longer|never again|never) (?:speak|talk|sing|answer|utter)|(?:fell|went) (?:silent|mute|quiet) (?:forever|for good|for ever)|lost (?:his|her|its|their) voice (?:forever|for good|for ever)|never (?:spoke|sang|answered) again|was (?:silenced|struck dumb|struck mute) (?:forever|for good|for ever)"
     private static let departure = "(?:left|departed|sailed away|rode away|walked away|went away|vanished|disappeared|moved away|set sail)(?:[ ,][^.!?;]{0,60}?)?[ ,]+(?:forever|for ever|for good|never to return|never to be seen again|and never came back|and never returned|and was never seen again)|(?:was|is) (?:lost|gone) (?:forever|for ever|for good)"
 
@@ -31,7 +31,7 @@ enum StateChangePatterns {
     private static let chineseDestruction = "摔得粉碎|摔碎了?|碎成了?[^，。]{0,4}片|碎裂了?|被毁了?|被摧毁了?|被砸碎了?|被打碎了?|被烧毁了?|烧毁了?|化为灰烬|化成了?灰烬|倒塌了?|被拆除了?"
     private static let chineseSilence = "再也不能说话了?|再也不会说话了?|再也说不出话来?了?|再也不能开口了?|永远沉默了?|永远失去了声音"
     private static let chineseDeparture = "永远离开了?|一去不返|一去不复返|再也没有回来|永远消失了?"
-    private static let chineseClause = "([^，。！？；：、“”「」『』\\s,.!?;:]{1,14}?)"
+    private static let chineseClause = "([^，。！？；：、“”「」『』\\s,.!?;:]{0,14}?)"
 
     static let all: [Pattern] = {
         func en(_ p: String, _ kind: CoherenceFlag.Kind) -> Pattern {

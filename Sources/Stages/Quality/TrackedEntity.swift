@@ -14,12 +14,16 @@ struct TrackedEntity {
     var ownModifiers: Set<String> = []
 
     private static let determiners = "(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our|[Tt]hat|[Tt]his)"
+    /// One word between a determiner and a head: never a determiner, preposition or verb of its own.
+    private static let modifierWord = " (?!(?:the|a|an|his|her|their|its|my|our|your|that|this|of|in|on|at|to|and|was|were|had|is)\\b)[a-z]+"
     private static let titleWords: Set<String> = Set(StateChangePatterns.titles.replacingOccurrences(of: "\\.", with: "").split(separator: "|").map(String.init))
     private static let pronouns: Set<String> = ["他", "她", "它", "他们", "她们", "它们", "我", "你", "我们", "你们", "大家", "谁", "人", "有人"]
+    /// Common surnames: a three-character name starting with one is also mentioned by its given name.
+    private static let surnames: Set<Character> = Set("李王张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
     /// Leading words of a Chinese clause that are not part of its subject.
     private static let chineseLead = try! NSRegularExpression(pattern: "^(?:但是|可是|然而|于是|后来|最后|最终|终于|那天|当天|第二天|次日|当晚|那晚|那年|不久|随后|突然|就这样|而|但|可|却|又|也|就|那一刻|同一天|第二年)+")
     /// Where a Chinese subject ends: adverbs, time and place phrases before the verb.
-    private static let chineseTail = try! NSRegularExpression(pattern: "(?:在|于|已经|已|终于|也|就|都|却|竟然|竟|又|突然|不幸|最后|早已|早就|便|还是|还|因|由于|从此|当场|最终|永远).*$")
+    private static let chineseTail = try! NSRegularExpression(pattern: "(?:在|于|已经|已|终于|也|就|都|却|竟然|竟|又|突然|不幸|最后|早已|早就|便|还是|还|因|由于|从此|当场|最终|永远|彻底|完全|终究|已然|一下子|顿时|立刻|随即|从高|从台|被).*$")
 
     /// An English entity from the subject or object text of a state match, or nil when it names nothing trackable.
     static func english(_ raw: String) -> TrackedEntity? {
@@ -40,7 +44,7 @@ struct TrackedEntity {
             }
             if let title, !["Mr", "Mrs", "Ms", "Dr", "Sir", "Old"].contains(title) {
                 alternatives.append("\\b(?:(?:\(StateChangePatterns.titles)) )?\(names.joined(separator: " "))\\b")
-                alternatives.append("\\b\(determiners)((?: [a-z]+){0,2}?) \(title.lowercased())\\b")
+                alternatives.append("\\b\(determiners)((?:\(modifierWord)){0,2}?) \(title.lowercased())\\b")
             }
             let pattern = "(?:" + alternatives.joined(separator: "|") + ")(?! [A-Z][a-z])"
             guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
@@ -48,7 +52,7 @@ struct TrackedEntity {
         }
         guard words.count >= 2, let head = words.last, head.count > 2 else { return nil }
         guard !StateChangePatterns.figurativeHeads.contains(head) else { return nil }
-        let pattern = "\\b\(determiners)((?: [a-z]+){0,2}?) \(head)\\b"
+        let pattern = "\\b\(determiners)((?:\(modifierWord)){0,2}?) \(head)\\b"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
         let modifiers = Set(words.dropFirst().dropLast())
         return TrackedEntity(display: raw, mention: regex, chinese: false, identity: "noun:" + head, ownModifiers: modifiers)
@@ -64,8 +68,11 @@ struct TrackedEntity {
         guard subject.count >= 1, subject.count <= 6, !pronouns.contains(subject),
               subject.unicodeScalars.allSatisfy({ $0.value >= 0x4E00 && $0.value <= 0x9FFF }) else { return nil }
         if subject.count == 1, !["王", "狗", "猫", "马", "钟"].contains(subject) { return nil }
-        let escaped = NSRegularExpression.escapedPattern(for: subject)
-        guard let regex = try? NSRegularExpression(pattern: escaped) else { return nil }
+        var alternatives = [NSRegularExpression.escapedPattern(for: subject)]
+        if subject.count == 3, let surname = subject.first, surnames.contains(surname) {
+            alternatives.append(NSRegularExpression.escapedPattern(for: String(subject.dropFirst())))
+        }
+        guard let regex = try? NSRegularExpression(pattern: alternatives.joined(separator: "|")) else { return nil }
         return TrackedEntity(display: subject, mention: regex, chinese: true, identity: "han:" + subject)
     }
 
