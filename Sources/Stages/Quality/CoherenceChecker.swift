@@ -22,8 +22,9 @@ public struct CoherenceChecker: Sendable {
         let prepared = CoherenceText(text)
         let finder = ContradictionFinder(text: prepared)
         var flags: [CoherenceFlag] = []
-        for state in finder.states() {
-            guard let later = finder.contradiction(of: state) else { continue }
+        let states = finder.states()
+        for (state, later) in zip(states, finder.contradictions(of: states)) {
+            guard let later else { continue }
             let first = prepared.sentences[state.sentence]
             let second = prepared.sentences[later]
             flags.append(CoherenceFlag(

@@ -7,6 +7,8 @@ struct CoherenceText {
         let range: NSRange
         let paragraph: Int
         let text: String
+        /// The sentence's lower-cased Latin words and its Han characters, for cheap cue tests.
+        let cues: Set<String>
     }
 
     let string: String
@@ -38,7 +40,7 @@ struct CoherenceText {
             while e > s, Self.isSpace(units[e - 1]) { e -= 1 }
             if e > s {
                 let range = NSRange(location: s, length: e - s)
-                sentences.append(Sentence(range: range, paragraph: paragraph, text: ns.substring(with: range)))
+                sentences.append(Sentence(range: range, paragraph: paragraph, text: ns.substring(with: range), cues: Self.cues(units[s..<e])))
             }
             start = end
         }
@@ -99,6 +101,22 @@ struct CoherenceText {
         guard let r = Range(range, in: string) else { return 0..<0 }
         let lower = string.distance(from: string.startIndex, to: r.lowerBound)
         return lower..<(lower + string.distance(from: r.lowerBound, to: r.upperBound))
+    }
+
+    /// Lower-cased ASCII words and single Han characters of a UTF-16 slice.
+    private static func cues(_ units: ArraySlice<UInt16>) -> Set<String> {
+        var result = Set<String>()
+        var word: [UInt8] = []
+        for u in units {
+            if (u >= 65 && u <= 90) || (u >= 97 && u <= 122) {
+                word.append(UInt8(u | 0x20))
+                continue
+            }
+            if !word.isEmpty { result.insert(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+            if u >= 0x4E00 && u <= 0x9FFF, let scalar = Unicode.Scalar(u) { result.insert(String(Character(scalar))) }
+        }
+        if !word.isEmpty { result.insert(String(decoding: word, as: UTF8.self)) }
+        return result
     }
 
     private static func isSpace(_ u: UInt16) -> Bool { u == 32 || u == 9 || u == 10 || u == 13 || u == 0x3000 || u == 0xA0 }

@@ -10,36 +10,44 @@ struct ContradictionFinder {
     }
 
     let text: CoherenceText
+    /// Sentences holding a revival or repair word, in order.
+    private let revivalCandidates: [Int]
+
+    init(text: CoherenceText) {
+        self.text = text
+        revivalCandidates = text.sentences.indices.filter { !text.sentences[$0].cues.isDisjoint(with: ContradictionPatterns.revivalCues) }
+    }
 
     /// Every terminal state, the first per entity (a revival lets the entity take a new state).
     func states() -> [State] {
         var found: [(location: Int, state: State)] = []
-        let whole = NSRange(location: 0, length: text.ns.length)
-        for pattern in StateChangePatterns.all {
-            for match in pattern.regex.matches(in: text.string, range: whole) {
-                guard let sentence = text.sentenceIndex(at: match.range.location) else { continue }
-                let subjectRange = match.range(at: 1)
-                guard subjectRange.location != NSNotFound else { continue }
-                let raw = text.ns.substring(with: subjectRange)
-                let s = text.sentences[sentence]
-                let prefix = Self.lastClause(text.ns.substring(with: NSRange(location: s.range.location, length: match.range.location - s.range.location)))
-                let body = text.ns.substring(with: match.range)
-                if text.quoted[match.range.location] { continue }
-                let entity: TrackedEntity?
-                if pattern.chinese {
-                    let verb = String(body.dropFirst(raw.count))
-                    if hit(StateChangePatterns.chineseHedge, Self.lastChineseClause(prefix) + raw) { continue }
-                    entity = TrackedEntity.chinese(clause: raw.isEmpty ? Self.firstChineseClause(s.text) : raw, verb: verb)
-                } else {
-                    let afterSubject = String(body.dropFirst(raw.count))
-                    if hit(StateChangePatterns.hedge, prefix) || hit(StateChangePatterns.hedge, afterSubject.replacingOccurrences(of: "could no longer", with: "").replacingOccurrences(of: "can no longer", with: "").replacingOccurrences(of: "would never", with: "").replacingOccurrences(of: "could never", with: "").replacingOccurrences(of: "never spoke", with: "").replacingOccurrences(of: "never sang", with: "").replacingOccurrences(of: "never answered", with: "").replacingOccurrences(of: "never to", with: "").replacingOccurrences(of: "never came", with: "").replacingOccurrences(of: "never returned", with: "").replacingOccurrences(of: "never seen", with: "").replacingOccurrences(of: "never again", with: "")) { continue }
-                    if ["He", "She", "he", "she"].contains(raw) {
-                        entity = resolvePronoun(sentence: sentence, before: match.range.location)
+        for sentence in text.sentences.indices {
+            let s = text.sentences[sentence]
+            let sentenceNS = s.text as NSString
+            for pattern in StateChangePatterns.all where !pattern.cues.isDisjoint(with: s.cues) {
+                for match in pattern.regex.matches(in: s.text, range: NSRange(location: 0, length: sentenceNS.length)) {
+                    let subjectRange = match.range(at: 1)
+                    guard subjectRange.location != NSNotFound, !text.quoted[s.range.location + match.range.location] else { continue }
+                    let raw = sentenceNS.substring(with: subjectRange)
+                    let prefix = Self.lastClause(sentenceNS.substring(to: match.range.location))
+                    let body = sentenceNS.substring(with: match.range)
+                    let entity: TrackedEntity?
+                    if pattern.chinese {
+                        let verb = String(body.dropFirst(raw.count))
+                        if hit(StateChangePatterns.chineseHedge, Self.lastChineseClause(prefix) + raw) { continue }
+                        entity = TrackedEntity.chinese(clause: raw.isEmpty ? Self.firstChineseClause(s.text) : raw, verb: verb)
                     } else {
-                        entity = TrackedEntity.english(raw)
+                        let afterSubject = subjectRange.location == match.range.location ? String(body.dropFirst(raw.count)) : ""
+                        let ownWords = StateChangePatterns.stateNegations.stringByReplacingMatches(in: afterSubject, range: NSRange(location: 0, length: afterSubject.utf16.count), withTemplate: "")
+                        if hit(StateChangePatterns.hedge, prefix) || hit(StateChangePatterns.hedge, ownWords) { continue }
+                        if ["He", "She", "he", "she"].contains(raw) {
+                            entity = resolvePronoun(sentence: sentence, before: sentenceNS.substring(to: match.range.location))
+                        } else {
+                            entity = TrackedEntity.english(raw)
+                        }
                     }
+                    if let entity { found.append((s.range.location + match.range.location, State(entity: entity, kind: pattern.kind, sentence: sentence))) }
                 }
-                if let entity { found.append((match.range.location, State(entity: entity, kind: pattern.kind, sentence: sentence))) }
             }
         }
         found.sort { $0.location < $1.location }
@@ -47,32 +55,52 @@ struct ContradictionFinder {
         var result: [State] = []
         for (_, state) in found {
             if let until = seen[state.entity.identity], until > state.sentence { continue }
-            let end = revival(of: state.entity, after: state.sentence) ?? text.sentences.count
-            seen[state.entity.identity] = end
+            seen[state.entity.identity] = revival(of: state.entity, after: state.sentence) ?? text.sentences.count
             result.append(state)
         }
         return result
     }
 
-    /// The first later sentence that contradicts `state`, if any.
-    func contradiction(of state: State) -> Int? {
-        let start = text.sentences[state.sentence].range
-        let from = start.location + start.length
-        let end = revival(of: state.entity, after: state.sentence).map { text.sentences[$0].range.location } ?? text.ns.length
-        guard end > from else { return nil }
-        for match in state.entity.mention.matches(in: text.string, range: NSRange(location: from, length: end - from)) {
-            guard let index = text.sentenceIndex(at: match.range.location), index > state.sentence else { continue }
-            if isContradiction(match, in: index, state: state) { return index }
+    /// For each state, the first later sentence that contradicts it, or nil. One pass over the text
+    /// finds the sentences that name any tracked entity; only those are read closely.
+    func contradictions(of states: [State]) -> [Int?] {
+        guard !states.isEmpty else { return [] }
+        var byLiteral: [String: [Int]] = [:]
+        for (i, state) in states.enumerated() { for literal in state.entity.literals { byLiteral[literal, default: []].append(i) } }
+        let english = byLiteral.keys.filter { !($0.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false) }.sorted { $0.count > $1.count }
+        let chinese = byLiteral.keys.filter { $0.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false }.sorted { $0.count > $1.count }
+        var parts: [String] = []
+        if !english.isEmpty { parts.append("\\b(?:" + english.map(NSRegularExpression.escapedPattern).joined(separator: "|") + ")\\b") }
+        if !chinese.isEmpty { parts.append(chinese.map(NSRegularExpression.escapedPattern).joined(separator: "|")) }
+        guard let finder = try? NSRegularExpression(pattern: parts.joined(separator: "|")) else { return states.map { _ in nil } }
+        let first = states.map(\.sentence).min() ?? 0
+        let from = text.sentences[first].range.location
+        var candidates = [[Int]](repeating: [], count: states.count)
+        for match in finder.matches(in: text.string, range: NSRange(location: from, length: text.ns.length - from)) {
+            guard let sentence = text.sentenceIndex(at: match.range.location) else { continue }
+            for i in byLiteral[text.ns.substring(with: match.range)] ?? [] where sentence > states[i].sentence && candidates[i].last != sentence {
+                candidates[i].append(sentence)
+            }
         }
-        return nil
+        return states.enumerated().map { i, state in
+            let end = revival(of: state.entity, after: state.sentence) ?? text.sentences.count
+            for index in candidates[i] where index < end {
+                let sentence = text.sentences[index]
+                for match in state.entity.mention.matches(in: sentence.text, range: NSRange(location: 0, length: sentence.text.utf16.count)) {
+                    if isContradiction(match, in: index, state: state) { return index }
+                }
+            }
+            return nil
+        }
     }
 
+    /// `match` is a mention found in sentence `index`, with ranges relative to that sentence.
     private func isContradiction(_ match: NSTextCheckingResult, in index: Int, state: State) -> Bool {
         let sentence = text.sentences[index]
-        if text.quoted[match.range.location] { return false }
-        let before = text.ns.substring(with: NSRange(location: sentence.range.location, length: match.range.location - sentence.range.location))
-        let afterStart = match.range.location + match.range.length
-        let after = text.ns.substring(with: NSRange(location: afterStart, length: sentence.range.location + sentence.range.length - afterStart))
+        let ns = sentence.text as NSString
+        if text.quoted[sentence.range.location + match.range.location] { return false }
+        let before = ns.substring(to: match.range.location)
+        let after = ns.substring(from: match.range.location + match.range.length)
         if state.entity.chinese {
             if hit(ContradictionPatterns.chineseExclusion, sentence.text) || flashbackParagraph(index, ContradictionPatterns.chineseFlashback) { return false }
             if before.hasSuffix("的") { return false }
@@ -83,7 +111,7 @@ struct ContradictionFinder {
             return !hit(ContradictionPatterns.chineseNegation, gap)
         }
         if match.numberOfRanges > 1, match.range(at: 1).location != NSNotFound {
-            let modifiers = text.ns.substring(with: match.range(at: 1)).split(separator: " ").map(String.init)
+            let modifiers = ns.substring(with: match.range(at: 1)).split(separator: " ").map(String.init)
             if modifiers.contains(where: { ContradictionPatterns.distinguishing.contains($0) && !state.entity.ownModifiers.contains($0) }) { return false }
         }
         if after.hasPrefix("'s") || after.hasPrefix("’s") || after.hasPrefix("' ") || after.hasPrefix("’ ") { return false }
@@ -111,14 +139,12 @@ struct ContradictionFinder {
     private func revival(of entity: TrackedEntity, after sentence: Int) -> Int? {
         let cue = entity.chinese ? ContradictionPatterns.chineseRevival : ContradictionPatterns.revival
         let unreal = entity.chinese ? ContradictionPatterns.chineseUnrealRevival : ContradictionPatterns.unrealRevival
-        var i = sentence + 1
-        while i < text.sentences.count {
+        for i in revivalCandidates where i > sentence {
             let s = text.sentences[i].text
             if !hit(unreal, s) {
                 if hit(cue, s), hit(entity.mention, s) || mentionsPronoun(s, chinese: entity.chinese) { return i }
                 if !entity.chinese, repaired(entity, in: s) { return i }
             }
-            i += 1
         }
         return nil
     }
@@ -141,9 +167,7 @@ struct ContradictionFinder {
     }
 
     /// The one named person in the sentence before a pronoun state, or in the preceding sentence.
-    private func resolvePronoun(sentence: Int, before location: Int) -> TrackedEntity? {
-        let s = text.sentences[sentence]
-        let own = text.ns.substring(with: NSRange(location: s.range.location, length: location - s.range.location))
+    private func resolvePronoun(sentence: Int, before own: String) -> TrackedEntity? {
         for candidate in [own, sentence > 0 ? text.sentences[sentence - 1].text : ""] {
             let names = Set(Self.personName.matches(in: candidate, range: NSRange(location: 0, length: candidate.utf16.count))
                 .map { (candidate as NSString).substring(with: $0.range) }

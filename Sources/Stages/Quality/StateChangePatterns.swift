@@ -8,7 +8,18 @@ enum StateChangePatterns {
         let regex: NSRegularExpression
         let kind: CoherenceFlag.Kind
         let chinese: Bool
+        /// Lower-cased words (English) or characters (Chinese) of which every match holds one; a
+        /// sentence with none of them is not read by the regex.
+        let cues: Set<String>
     }
+
+    private static let deathCues: Set<String> = ["died", "drowned", "perished", "passed", "killed", "murdered", "slain", "executed", "beheaded", "hanged", "hung", "poisoned", "strangled", "shot", "stabbed", "death", "struck", "cut", "dead", "lost", "stake", "crushed", "assassinated", "battle", "breathed", "more"]
+    private static let killCues: Set<String> = ["killed", "murdered", "executed", "slew", "assassinated", "poisoned", "beheaded", "hanged", "drowned", "strangled", "stabbed", "shot"]
+    private static let destructionCues: Set<String> = ["shattered", "pieces", "shards", "fragments", "splinters", "destroyed", "smashed", "crushed", "demolished", "torn", "razed", "burned", "burnt", "blown", "broken", "melted", "reduced", "obliterated", "dust", "dashed", "consumed", "flames", "rubble", "crumbled", "exploded"]
+    private static let destroyCues: Set<String> = ["smashed", "shattered", "destroyed", "demolished", "crushed", "razed", "tore", "burned", "burnt", "blew", "melted", "broke"]
+    private static let silenceCues: Set<String> = ["longer", "never", "silent", "mute", "quiet", "voice", "silenced", "dumb"]
+    private static let departureCues: Set<String> = ["forever", "ever", "good", "never", "lost", "gone"]
+    private static func chars(_ s: String) -> Set<String> { Set(s.map(String.init)) }
 
     static let titles = "King|Queen|Prince|Princess|Lord|Lady|Captain|Doctor|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Aunt|Uncle|General|Master|Grandma|Grandpa|Grandmother|Grandfather|Professor|Commander|Colonel|Sergeant|Father|Mother|Brother|Sister|Old"
     /// Words that cannot sit between a determiner and the head noun of a subject.
@@ -34,28 +45,30 @@ enum StateChangePatterns {
     private static let chineseClause = "([^，。！？；：、“”「」『』\\s,.!?;:]{0,14}?)"
 
     static let all: [Pattern] = {
-        func en(_ p: String, _ kind: CoherenceFlag.Kind) -> Pattern {
-            Pattern(regex: try! NSRegularExpression(pattern: p), kind: kind, chinese: false)
+        func en(_ p: String, _ kind: CoherenceFlag.Kind, _ cues: Set<String>) -> Pattern {
+            Pattern(regex: try! NSRegularExpression(pattern: p), kind: kind, chinese: false, cues: cues)
         }
-        func zh(_ verbs: String, _ kind: CoherenceFlag.Kind) -> Pattern {
-            Pattern(regex: try! NSRegularExpression(pattern: chineseClause + "(?:" + verbs + ")"), kind: kind, chinese: true)
+        func zh(_ verbs: String, _ kind: CoherenceFlag.Kind, _ cues: String) -> Pattern {
+            Pattern(regex: try! NSRegularExpression(pattern: chineseClause + "(?:" + verbs + ")"), kind: kind, chinese: true, cues: chars(cues))
         }
         return [
-            en("\(subject)\(bridge) (?:\(death))\\b(?! (?:down|away|out|off)\\b)", .deadActs),
-            en("\\b(?:\(killVerbs)) \(objectNoun)(?: dead)?\\b", .deadActs),
-            en("\(subject)\(bridge) (?:\(destruction))\\b", .destroyedFunctions),
-            en("\\b(?:\(destroyVerbs)) \(objectNoun)\\b", .destroyedFunctions),
-            en("\(subject)\(bridge) (?:\(silence))\\b", .silencedSpeaks),
-            en("\(subject)\(bridge) (?:\(departure))", .departedReturns),
-            zh(chineseDeath, .deadActs),
-            zh(chineseDestruction, .destroyedFunctions),
-            zh(chineseSilence, .silencedSpeaks),
-            zh(chineseDeparture, .departedReturns),
+            en("\(subject)\(bridge) (?:\(death))\\b(?! (?:down|away|out|off)\\b)", .deadActs, deathCues),
+            en("\\b(?:\(killVerbs)) \(objectNoun)(?: dead)?\\b", .deadActs, killCues),
+            en("\(subject)\(bridge) (?:\(destruction))\\b", .destroyedFunctions, destructionCues),
+            en("\\b(?:\(destroyVerbs)) \(objectNoun)\\b", .destroyedFunctions, destroyCues),
+            en("\(subject)\(bridge) (?:\(silence))\\b", .silencedSpeaks, silenceCues),
+            en("\(subject)\(bridge) (?:\(departure))", .departedReturns, departureCues),
+            zh(chineseDeath, .deadActs, "死世逝亡生害杀决牺斩溺"),
+            zh(chineseDestruction, .destroyedFunctions, "碎毁烧烬塌拆"),
+            zh(chineseSilence, .silencedSpeaks, "话口默声"),
+            zh(chineseDeparture, .departedReturns, "离返回失"),
         ]
     }()
 
     /// Words before a state in its sentence that make it uncertain, negated, planned or unreal.
     static let hedge = try! NSRegularExpression(pattern: "\\b(?:if|unless|whether|almost|nearly|thought|believed|feared|fear|rumou?red|pretended|pretending|claimed|dream|dreamed|dreamt|dreaming|imagined|imagine|might|would|could|should|may|must|afraid|tried|threatened|as if|as though|planned|wanted|about to|not|never|nobody|no one|refused|hoped|wish|wished|in case|lest)\\b", options: [.caseInsensitive])
+    /// The negations that belong to a state itself ("could no longer speak", "never to return"), removed before the hedge test.
+    static let stateNegations = try! NSRegularExpression(pattern: "\\b(?:(?:could|can|would) (?:no longer|never again|never)|never (?:again|to|came|returned|spoke|sang|answered|seen)|was never seen)\\b")
     static let chineseHedge = try! NSRegularExpression(pattern: "如果|假如|要是|倘若|若是|万一|差点|几乎|险些|以为|梦|没有|没|不会|不曾|未曾|怕|担心|假装|据说|传说|似乎|好像|仿佛|或许|也许|可能|想象|假设|打算|准备|想要|威胁")
 
     /// Heads that a destroying or killing verb takes figuratively ("broke the silence").

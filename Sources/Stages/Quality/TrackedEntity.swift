@@ -10,6 +10,8 @@ struct TrackedEntity {
     let chinese: Bool
     /// Identity used to keep only the first state of an entity.
     let identity: String
+    /// Words of which every mention holds one (found by one pass over the text before the mention regex runs).
+    let literals: [String]
     /// Modifiers the state sentence itself used ("the old king"), which later mentions may repeat.
     var ownModifiers: Set<String> = []
 
@@ -48,14 +50,16 @@ struct TrackedEntity {
             }
             let pattern = "(?:" + alternatives.joined(separator: "|") + ")(?! [A-Z][a-z])"
             guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
-            return TrackedEntity(display: words.joined(separator: " "), mention: regex, chinese: false, identity: "name:" + names[0])
+            var literals = names
+            if let title, !["Mr", "Mrs", "Ms", "Dr", "Sir", "Old"].contains(title) { literals.append(title.lowercased()) }
+            return TrackedEntity(display: words.joined(separator: " "), mention: regex, chinese: false, identity: "name:" + names[0], literals: literals)
         }
         guard words.count >= 2, let head = words.last, head.count > 2 else { return nil }
         guard !StateChangePatterns.figurativeHeads.contains(head) else { return nil }
         let pattern = "\\b\(determiners)((?:\(modifierWord)){0,2}?) \(head)\\b"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
         let modifiers = Set(words.dropFirst().dropLast())
-        return TrackedEntity(display: raw, mention: regex, chinese: false, identity: "noun:" + head, ownModifiers: modifiers)
+        return TrackedEntity(display: raw, mention: regex, chinese: false, identity: "noun:" + head, literals: [head], ownModifiers: modifiers)
     }
 
     /// A Chinese entity from the clause before a state verb, or nil when none is left after trimming.
@@ -68,12 +72,10 @@ struct TrackedEntity {
         guard subject.count >= 1, subject.count <= 6, !pronouns.contains(subject),
               subject.unicodeScalars.allSatisfy({ $0.value >= 0x4E00 && $0.value <= 0x9FFF }) else { return nil }
         if subject.count == 1, !["王", "狗", "猫", "马", "钟"].contains(subject) { return nil }
-        var alternatives = [NSRegularExpression.escapedPattern(for: subject)]
-        if subject.count == 3, let surname = subject.first, surnames.contains(surname) {
-            alternatives.append(NSRegularExpression.escapedPattern(for: String(subject.dropFirst())))
-        }
-        guard let regex = try? NSRegularExpression(pattern: alternatives.joined(separator: "|")) else { return nil }
-        return TrackedEntity(display: subject, mention: regex, chinese: true, identity: "han:" + subject)
+        var literals = [subject]
+        if subject.count == 3, let surname = subject.first, surnames.contains(surname) { literals.append(String(subject.dropFirst())) }
+        guard let regex = try? NSRegularExpression(pattern: literals.map(NSRegularExpression.escapedPattern).joined(separator: "|")) else { return nil }
+        return TrackedEntity(display: subject, mention: regex, chinese: true, identity: "han:" + subject, literals: literals)
     }
 
     private static func replace(_ regex: NSRegularExpression, in s: String) -> String {
