@@ -7,12 +7,16 @@ struct CoherenceText {
         let range: NSRange
         let paragraph: Int
         let text: String
-        /// The sentence's lower-cased Latin words and its Han characters, for cheap cue tests.
-        let cues: Set<String>
+        /// Hashes (`CoherenceText.cueHash`) of the sentence's lower-cased Latin words and Han characters.
+        let cues: [UInt64]
+
+        /// True when the sentence holds one of `set` (hashes from `CoherenceText.cueHashes`).
+        func holds(any set: Set<UInt64>) -> Bool { cues.contains { set.contains($0) } }
     }
 
     let string: String
-    let ns: NSString
+    /// The text's UTF-16 code units (all ranges here are in these units).
+    let units: [UInt16]
     let sentences: [Sentence]
     /// `quoted[i]` is true when UTF-16 unit `i` lies inside a quotation (reset at each line break).
     let quoted: [Bool]
@@ -23,9 +27,8 @@ struct CoherenceText {
 
     init(_ string: String) {
         self.string = string
-        let ns = NSString(string: string)
-        self.ns = ns
         let units = Array(string.utf16)
+        self.units = units
         var sentences: [Sentence] = []
         var quoted = [Bool](repeating: false, count: units.count)
         var paragraph = 0
@@ -40,7 +43,7 @@ struct CoherenceText {
             while e > s, Self.isSpace(units[e - 1]) { e -= 1 }
             if e > s {
                 let range = NSRange(location: s, length: e - s)
-                sentences.append(Sentence(range: range, paragraph: paragraph, text: ns.substring(with: range), cues: Self.cues(units[s..<e])))
+                sentences.append(Sentence(range: range, paragraph: paragraph, text: String(decoding: units[s..<e], as: UTF16.self), cues: Self.cues(units[s..<e])))
             }
             start = end
         }
@@ -85,6 +88,11 @@ struct CoherenceText {
         self.quoted = quoted
     }
 
+    /// The text of a UTF-16 range.
+    func substring(_ range: NSRange) -> String {
+        String(decoding: units[range.location..<(range.location + range.length)], as: UTF16.self)
+    }
+
     /// Index of the sentence holding UTF-16 position `location` (binary search), or nil.
     func sentenceIndex(at location: Int) -> Int? {
         var lo = 0, hi = sentences.count - 1
@@ -103,21 +111,36 @@ struct CoherenceText {
         return lower..<(lower + string.distance(from: r.lowerBound, to: r.upperBound))
     }
 
-    /// Lower-cased ASCII words and single Han characters of a UTF-16 slice.
-    private static func cues(_ units: ArraySlice<UInt16>) -> Set<String> {
-        var result = Set<String>()
-        var word: [UInt8] = []
+    /// Hashes of the lower-cased ASCII words and single Han characters of a UTF-16 slice (no allocation per word).
+    private static func cues(_ units: ArraySlice<UInt16>) -> [UInt64] {
+        var result: [UInt64] = []
+        var hash = fnvBasis
+        var inWord = false
         for u in units {
             if (u >= 65 && u <= 90) || (u >= 97 && u <= 122) {
-                word.append(UInt8(u | 0x20))
+                hash = (hash ^ UInt64(u | 0x20)) &* fnvPrime
+                inWord = true
                 continue
             }
-            if !word.isEmpty { result.insert(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
-            if u >= 0x4E00 && u <= 0x9FFF, let scalar = Unicode.Scalar(u) { result.insert(String(Character(scalar))) }
+            if inWord { result.append(hash); hash = fnvBasis; inWord = false }
+            if u >= 0x4E00 && u <= 0x9FFF { result.append((fnvBasis ^ UInt64(u)) &* fnvPrime) }
         }
-        if !word.isEmpty { result.insert(String(decoding: word, as: UTF8.self)) }
+        if inWord { result.append(hash) }
         return result
     }
+
+    private static let fnvBasis: UInt64 = 0xcbf29ce484222325
+    private static let fnvPrime: UInt64 = 0x100000001b3
+
+    /// The hash a cue word (lower-case ASCII) or a single Han character gets in `Sentence.cues`.
+    static func cueHash(_ word: String) -> UInt64 {
+        var hash = fnvBasis
+        for u in word.utf16 { hash = (hash ^ UInt64(u >= 65 && u <= 90 ? u | 0x20 : u)) &* fnvPrime }
+        return hash
+    }
+
+    /// `cueHash` of every word in `words`.
+    static func cueHashes<S: Sequence>(_ words: S) -> Set<UInt64> where S.Element == String { Set(words.map(cueHash)) }
 
     private static func isSpace(_ u: UInt16) -> Bool { u == 32 || u == 9 || u == 10 || u == 13 || u == 0x3000 || u == 0xA0 }
 

@@ -15,7 +15,7 @@ struct ContradictionFinder {
 
     init(text: CoherenceText) {
         self.text = text
-        revivalCandidates = text.sentences.indices.filter { !text.sentences[$0].cues.isDisjoint(with: ContradictionPatterns.revivalCues) }
+        revivalCandidates = text.sentences.indices.filter { text.sentences[$0].holds(any: ContradictionPatterns.revivalCues) }
     }
 
     /// Every terminal state, the first per entity (a revival lets the entity take a new state).
@@ -24,7 +24,7 @@ struct ContradictionFinder {
         for sentence in text.sentences.indices {
             let s = text.sentences[sentence]
             let sentenceNS = s.text as NSString
-            for pattern in StateChangePatterns.all where !pattern.cues.isDisjoint(with: s.cues) {
+            for pattern in StateChangePatterns.all where s.holds(any: pattern.cues) && hit(pattern.gate, s.text) {
                 for match in pattern.regex.matches(in: s.text, range: NSRange(location: 0, length: sentenceNS.length)) {
                     let subjectRange = match.range(at: 1)
                     guard subjectRange.location != NSNotFound, !text.quoted[s.range.location + match.range.location] else { continue }
@@ -76,9 +76,9 @@ struct ContradictionFinder {
         let first = states.map(\.sentence).min() ?? 0
         let from = text.sentences[first].range.location
         var candidates = [[Int]](repeating: [], count: states.count)
-        for match in finder.matches(in: text.string, range: NSRange(location: from, length: text.ns.length - from)) {
+        for match in finder.matches(in: text.string, range: NSRange(location: from, length: text.units.count - from)) {
             guard let sentence = text.sentenceIndex(at: match.range.location) else { continue }
-            for i in byLiteral[text.ns.substring(with: match.range)] ?? [] where sentence > states[i].sentence && candidates[i].last != sentence {
+            for i in byLiteral[text.substring(match.range)] ?? [] where sentence > states[i].sentence && candidates[i].last != sentence {
                 candidates[i].append(sentence)
             }
         }

@@ -70,9 +70,9 @@ enum ContradictionPatterns {
     static let chineseUnrealRevival = try! NSRegularExpression(pattern: "如果|假如|要是|倘若|若是|假使|但愿|希望|梦|仿佛|好像|要不是|以为")
     static let chineseRevival = try! NSRegularExpression(pattern: "复活|起死回生|死而复生|活了过来|修好|修复|重建|重新铸|恢复了声音|又能说话|重新开口|并没有死|没有死|还活着|幸存")
     /// Words (English, lower-cased) and characters (Chinese) of which every revival or repair holds one.
-    static let revivalCues: Set<String> = [
+    static let revivalCues: Set<UInt64> = CoherenceText.cueHashes([
         "revived", "resurrected", "life", "dead", "death", "reborn", "voice", "again", "survived", "alive",
         "restored", "repaired", "mended", "rebuilt", "reforged", "recast", "reassembled", "together",
         "活", "修", "建", "铸", "声", "说", "开", "死", "幸",
-    ]
+    ])
 }
