@@ -75,7 +75,8 @@ struct CoherenceText {
                 }
                 let cjk = u >= 0x3000 || u == 0xFF01 || u == 0xFF1F
                 let atBreak = end == units.count || Self.isSpace(units[end])
-                if (cjk || atBreak) && !(u == 0x2E && Self.endsWithAbbreviation(units, before: i)) {
+                let attributed = cjk && end > i + 1 && Self.attribution(units, from: end)
+                if (cjk || atBreak) && !attributed && !(u == 0x2E && Self.endsWithAbbreviation(units, before: i)) {
                     emit(end)
                 }
                 i = end
@@ -141,6 +142,16 @@ struct CoherenceText {
 
     /// `cueHash` of every word in `words`.
     static func cueHashes<S: Sequence>(_ words: S) -> Set<UInt64> where S.Element == String { Set(words.map(cueHash)) }
+
+    /// True when a short speaker attribution follows a closed Chinese quotation ("“别怕。”他低声说道。"):
+    /// the quotation and its attribution stay one sentence.
+    private static func attribution(_ units: [UInt16], from start: Int) -> Bool {
+        var end = start
+        while end < units.count, end - start <= 14, !terminators.contains(units[end]), units[end] != 10, units[end] != 0x201C { end += 1 }
+        guard end < units.count, end - start <= 14, terminators.contains(units[end]) else { return false }
+        let clause = String(decoding: units[start..<end], as: UTF16.self)
+        return ["说", "道", "问", "喊", "答", "叫"].contains { clause.contains($0) }
+    }
 
     private static func isSpace(_ u: UInt16) -> Bool { u == 32 || u == 9 || u == 10 || u == 13 || u == 0x3000 || u == 0xA0 }
 

@@ -62,7 +62,7 @@ enum ContradictionPatterns {
         "murdered", "fallen", "poor", "beloved", "first", "third", "fourth", "rebuilt", "restored", "repaired",
     ]
     /// A return to life or to speech: counts when the sentence names the entity (or a pronoun).
-    static let revival = try! NSRegularExpression(pattern: "\\b(?:revived|resurrected|brought (?:him|her|them|it)? ?back to life|came back to life|back from the dead|rose from the dead|raised from the dead|returned from the dead|woke from death|was reborn|regained (?:his|her|its|their) voice|found (?:his|her|its|their) voice again|could speak again|recovered (?:his|her|its|their) voice|was not dead after all|had survived|survived after all|miraculously alive|turned out to be alive|was alive after all)\\b", options: [.caseInsensitive])
+    static let revival = try! NSRegularExpression(pattern: "\\b(?:revived|resurrected|brought (?:[A-Za-z]+ ){0,3}back to life|came back to life|back from the dead|rose from the dead|raised from the dead|returned from the dead|woke from death|was reborn|regained (?:his|her|its|their) voice|found (?:his|her|its|their) voice again|could speak again|recovered (?:his|her|its|their) voice|was not dead after all|had survived|survived after all|miraculously alive|turned out to be alive|was alive after all)\\b", options: [.caseInsensitive])
     /// A repair: counts only when the entity is mentioned close to it ("repaired the mirror", "the bell was rebuilt").
     static let repair = try! NSRegularExpression(pattern: "\\b(?:restored|repaired|mended|rebuilt|reforged|recast|reassembled|pieced together|put back together)\\b", options: [.caseInsensitive])
     /// Cues that make a revival unreal ("if he had survived", a dream of the repaired mirror).

@@ -24,7 +24,7 @@ enum StateChangePatterns {
 
     static let titles = "King|Queen|Prince|Princess|Lord|Lady|Captain|Doctor|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Aunt|Uncle|General|Master|Grandma|Grandpa|Grandmother|Grandfather|Professor|Commander|Colonel|Sergeant|Father|Mother|Brother|Sister|Old"
     /// Words that cannot sit between a determiner and the head noun of a subject.
-    private static let notModifier = "(?!(?:was|were|had|has|is|are|could|can|would|will|did|and|or|but|so|who|which|that|finally|then|also|suddenly|to|in|on|at|with|for|from|by|of|into|as|when|while|before|after|until|because|if|just|still|too|again|once|never|not|quietly|soon|later|eventually|instantly|abruptly)\\b)"
+    private static let notModifier = "(?!(?:was|were|had|has|is|are|could|can|would|will|did|and|or|but|so|who|which|that|finally|then|also|suddenly|to|in|on|at|with|for|from|by|of|into|onto|upon|against|across|through|over|under|off|out|down|up|without|beside|behind|near|toward|towards|inside|outside|along|around|during|among|between|beyond|like|as|when|while|before|after|until|because|if|where|whose|whom|so|than|yesterday|today|tonight|tomorrow|there|here|forever|together|himself|herself|itself|themselves|instead|anyway|completely|entirely|utterly|forever|just|still|too|again|once|never|not|quietly|soon|later|eventually|instantly|abruptly)\\b)"
     static let name = "(?:(?:\(titles)) )?[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
     static let definite = "\\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our)(?: \(notModifier)[a-z]+){1,3}"
     private static let subject = "(\(name)|\(definite)|\\b[Hh]e|\\b[Ss]he)"
