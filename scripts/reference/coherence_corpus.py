@@ -89,7 +89,7 @@ def safe_class(kind, ent):
     return {"departed_returns": "departed", "silenced_speaks": "silenced"}.get(kind, ent["cls"])
 
 
-def make_doc(doc_id, lang, kind, planted, rng):
+def make_doc(doc_id, lang, kind, planted, rng, far=False):
     heldout = held(doc_id)
     blocks = EN if lang == "en" else ZH
     fillers = list(EN_FILLER if lang == "en" else ZH.FILLER)
@@ -97,6 +97,10 @@ def make_doc(doc_id, lang, kind, planted, rng):
     living = rng.sample(blocks.LIVING, 2)
     slots = dict(B=living[0], C=living[1], town=rng.choice(blocks.TOWNS))
     paragraphs = [p.format(**slots) for p in fillers]
+    if far:
+        # Far documents: a second pass over the fillers with the living characters swapped, so the
+        # contradiction can sit 2,000-3,000 words after the state.
+        paragraphs += [p.format(B=living[1], C=living[0], town=slots["town"]) for p in fillers[:12]]
     join = " " if lang == "en" else ""
 
     def add(i, sentence, at_start=False):
@@ -118,7 +122,7 @@ def make_doc(doc_id, lang, kind, planted, rng):
     add(state_at, state_sentence, at_start=rng.random() < 0.4)
     record = dict(id=doc_id, lang=lang, split="heldout" if heldout else "dev", planted=None)
     distance = rng.choice([1, 1, 2, 3, 5, 8, 12, 16])
-    contra_at = min(n - 1, state_at + distance)
+    contra_at = min(n - 1, state_at + distance) if not far else n - 2
     # Safe later mentions between the state and the end (and before the contradiction, too).
     safe_pool = pool(blocks.SAFE[safe_class(main_kind, main)], heldout)
     for _ in range(rng.randint(1, 3) if planted else rng.randint(3, 6)):
@@ -144,14 +148,14 @@ def make_doc(doc_id, lang, kind, planted, rng):
             add(rng.randint(r + 1, n - 1), fill(rng.choice(pool(blocks.CONTRA[main_kind], heldout)), main, slots, lang))
         record["states"] = [k for k, _ in entities]
     # Trim to a length between 500 and 4,000 words (Chinese: characters).
-    keep = max(contra_at + 1 if planted else state_at + 3, rng.randint(5, n))
+    keep = max(contra_at + 1 if planted else state_at + 3, rng.randint(5, n)) if not far else n
     text = "\n\n".join(paragraphs[:keep])
     size = len(text.split()) if lang == "en" else len(re.findall(r"[\u4e00-\u9fff]", text))
     while size < 500 and keep < n:
         keep += 1
         text = "\n\n".join(paragraphs[:keep])
         size = len(text.split()) if lang == "en" else len(re.findall(r"[\u4e00-\u9fff]", text))
-    if lang == "en" and keep == n and rng.random() < 0.5:
+    if lang == "en" and keep == n and not far and rng.random() < 0.5:
         # Longer documents: a second pass over the fillers with the other living characters.
         more = [p.format(B=living[1], C=living[0], town=slots["town"]) for p in fillers[:rng.randint(6, 14)]]
         text = text + "\n\n" + "\n\n".join(more)
@@ -173,6 +177,11 @@ def main():
             kind = KINDS[i % 4]
             doc_id = f"{lang}-{'planted' if planted else 'control'}-{i:02d}"
             docs.append(make_doc(doc_id, lang, kind, planted, rng))
+    # Added after the first held-out run: planted contradictions thousands of words after their state
+    # (own random stream, so the documents above are unchanged).
+    far_rng = random.Random(1414)
+    for i in range(8):
+        docs.append(make_doc(f"en-far-{i:02d}", "en", KINDS[i % 4], True, far_rng, far=True))
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         for d in docs:
