@@ -24,6 +24,7 @@ public struct CoherenceFlag: Sendable, Hashable, Codable {
     /// Character offsets of the contradicting sentence in the checked text.
     public let contradictionRange: Range<Int>
 
+    /// A flag; `evidence` is the state sentence, then the contradicting sentence.
     public init(kind: Kind, entity: String, evidence: [String], stateRange: Range<Int>, contradictionRange: Range<Int>) {
         self.kind = kind
         self.entity = entity
