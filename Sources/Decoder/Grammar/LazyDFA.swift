@@ -23,6 +23,10 @@ struct LazyDFA: Sendable {
     /// `classCount` entries per state: the next state, `dead`, or `unknown`.
     private(set) var transitions: [Int32] = []
     private var accepting: [Bool] = []
+    /// Fewest bytes from each state to an accepting one (`ByteNFA.unreachable` when none lead there).
+    private(set) var distances: [Int32] = []
+    /// The same for each NFA state.
+    private let nfaDistances: [Int32]
     /// The NFA states each DFA state stands for: those that read a byte, and the accepting one; sorted.
     private var stateSets: [[Int32]] = []
     private var stateIDs: [[Int32]: Int32] = [:]
@@ -60,6 +64,7 @@ struct LazyDFA: Sendable {
         self.representative = representative
         self.classCount = classCount
         visitStamp = [UInt32](repeating: 0, count: nfa.count)
+        nfaDistances = nfa.distancesToAccept()
         start = try state(for: closure(of: [nfa.start]))
     }
 
@@ -68,6 +73,10 @@ struct LazyDFA: Sendable {
 
     /// Whether the input that led to `state` is in the language.
     func isAccepting(_ state: Int32) -> Bool { accepting[Int(state)] }
+
+    /// The fewest bytes that lead from `state` (a live state) to an accepting one: 0 when it
+    /// accepts, `ByteNFA.unreachable` when no input does.
+    func distance(_ state: Int32) -> Int32 { distances[Int(state)] }
 
     /// The state after reading a byte of class `byteClass` in `state` (a live state), or `dead`.
     @inline(__always)
@@ -120,6 +129,9 @@ struct LazyDFA: Sendable {
         stateSets.append(set)
         stateIDs[set] = id
         accepting.append(set.contains(nfa.accept))
+        var distance = ByteNFA.unreachable
+        for nfaState in set { distance = min(distance, nfaDistances[Int(nfaState)]) }
+        distances.append(distance)
         transitions.append(contentsOf: repeatElement(Self.unknown, count: classCount))
         return id
     }

@@ -91,6 +91,17 @@ public struct TokenVocabulary: Sendable {
     /// Number of trie nodes (distinct non-empty token prefixes).
     var nodeCount: Int { nodeBytes.count }
 
+    /// Number of distinct bytes that are a text token by themselves (256 for byte-level BPE).
+    var singleByteTokenCount: Int {
+        var count = 0
+        var node = 0
+        while node < nodeBytes.count {
+            if tokenStarts[node] < tokenStarts[node + 1] { count += 1 }
+            node = Int(subtreeEnds[node])
+        }
+        return count
+    }
+
     /// The bytes of token `id`: empty for control tokens and ids outside the vocabulary.
     func bytes(of id: Int32) -> ArraySlice<UInt8> {
         guard id >= 0, Int(id) < size else { return [] }

@@ -1,0 +1,103 @@
+/// The fewest tokens that lead from each DFA state to an accepting one, filled in lazily.
+///
+/// A state's distance is taken over its shortest completions in bytes (`LazyDFA.distance`):
+/// the fewest tokens that spell one of them, every token moving the state one of its bytes
+/// closer to the end. Along such a path the byte distance only falls, so the recursion has no
+/// cycles, and the walk of the vocabulary trie that finds a state's next tokens follows only
+/// the bytes that stay on a shortest completion, which is a few trie nodes rather than the whole
+/// trie. The distance is therefore a number of tokens that is always reachable, and no larger than
+/// the byte distance when every single byte is a token; it is the exact fewest tokens whenever the
+/// completion that is shortest in tokens is also shortest in bytes (JSON texts: closing a string,
+/// the fixed keys and punctuation, the shortest number in range).
+struct TokenDistanceTable: Sendable {
+    /// A state from which no path of tokens along shortest completions reaches an accepting state.
+    static let unreachable = Int32.max
+    private static let unknown: Int32 = -1
+
+    /// Distance of each DFA state, `unknown` until computed.
+    private var distances: [Int32] = []
+
+    /// The token distance of `state` (a live state).
+    mutating func distance(of state: Int32, dfa: inout LazyDFA, vocabulary: TokenVocabulary,
+                           nodeClasses: [UInt8]) throws -> Int32 {
+        if let known = known(state) { return known }
+        var successorsByState: [Int32: [Int32]] = [:]
+        var pending: [Int32] = [state]
+        while let current = pending.last {
+            if known(current) != nil {
+                pending.removeLast()
+                continue
+            }
+            if dfa.distance(current) == 0 {
+                record(0, for: current)
+                pending.removeLast()
+                continue
+            }
+            let successors: [Int32]
+            if let found = successorsByState[current] {
+                successors = found
+            } else {
+                successors = try Self.successorsOnShortestCompletions(of: current, dfa: &dfa, vocabulary: vocabulary,
+                                                                      nodeClasses: nodeClasses)
+                successorsByState[current] = successors
+            }
+            let missing = successors.filter { known($0) == nil }
+            if !missing.isEmpty {
+                pending.append(contentsOf: missing)
+                continue
+            }
+            let nearest = successors.map { distances[Int($0)] }.min() ?? Self.unreachable
+            record(nearest == Self.unreachable ? Self.unreachable : nearest + 1, for: current)
+            pending.removeLast()
+        }
+        return known(state)!
+    }
+
+    /// The distance of `state` if computed.
+    private func known(_ state: Int32) -> Int32? {
+        let index = Int(state)
+        if index < distances.count, distances[index] != Self.unknown { return distances[index] }
+        return nil
+    }
+
+    private mutating func record(_ distance: Int32, for state: Int32) {
+        let index = Int(state)
+        if distances.count <= index {
+            distances.append(contentsOf: repeatElement(Self.unknown, count: index + 1 - distances.count))
+        }
+        distances[index] = distance
+    }
+
+    /// The distinct states that tokens lead to from `state` when every byte of the token moves
+    /// one byte closer to the end of a shortest completion. Empty for accepting states (byte
+    /// distance 0) and for states whose byte distance is unreachable.
+    private static func successorsOnShortestCompletions(of state: Int32, dfa: inout LazyDFA, vocabulary: TokenVocabulary,
+                                                        nodeClasses: [UInt8]) throws -> [Int32] {
+        let total = dfa.distance(state)
+        guard total > 0, total != ByteNFA.unreachable else { return [] }
+        var successors: [Int32] = []
+        // Depth-first over the trie: (node, state before its byte).
+        var stack: [(node: Int32, parent: Int32)] = []
+        var sibling = 0
+        while sibling < nodeClasses.count {
+            stack.append((Int32(sibling), state))
+            sibling = Int(vocabulary.subtreeEnds[sibling])
+        }
+        while let (node, parent) = stack.popLast() {
+            let index = Int(node)
+            let depth = Int32(vocabulary.nodeDepths[index])
+            let reached = try dfa.next(parent, byteClass: Int(nodeClasses[index]))
+            guard reached != LazyDFA.dead, dfa.distance(reached) == total - depth else { continue }
+            if vocabulary.tokenStarts[index] < vocabulary.tokenStarts[index + 1], !successors.contains(reached) {
+                successors.append(reached)
+            }
+            var child = index + 1
+            let end = Int(vocabulary.subtreeEnds[index])
+            while child < end {
+                stack.append((Int32(child), reached))
+                child = Int(vocabulary.subtreeEnds[child])
+            }
+        }
+        return successors
+    }
+}
