@@ -87,3 +87,33 @@ extension TokenVocabulary {
         }
     }
 }
+
+extension LazyDFA {
+    /// Calls `body` with each trie node at which tokens end whose bytes lead from `state` to a
+    /// live state, and with that state, in trie order. Reads the transition table only: call it
+    /// after `addLiveTokens` from `state`, which made every transition this walk follows.
+    func forEachTokenEnd(from state: Int32, vocabulary: TokenVocabulary, nodeClasses: [UInt8],
+                         _ body: (_ node: Int, _ reached: Int32) -> Void) {
+        var stack = [Int32](repeating: Self.dead, count: vocabulary.maxDepth + 1)
+        stack[0] = state
+        vocabulary.withTrie { trie in
+            transitions.withUnsafeBufferPointer { table in
+                nodeClasses.withUnsafeBufferPointer { classes in
+                    var node = 0
+                    while node < classes.count {
+                        let depth = Int(trie.depths[node])
+                        let next = table[Int(stack[depth - 1]) * classCount + Int(classes[node])]
+                        if next < 0 {
+                            // Dead, or (never after addLiveTokens) not made yet: nothing below is allowed.
+                            node = Int(trie.subtreeEnds[node])
+                            continue
+                        }
+                        stack[depth] = next
+                        if trie.tokenStarts[node] < trie.tokenStarts[node + 1] { body(node, next) }
+                        node += 1
+                    }
+                }
+            }
+        }
+    }
+}

@@ -54,7 +54,7 @@ struct TokenDistanceTable: Sendable {
     }
 
     /// The distance of `state` if computed.
-    private func known(_ state: Int32) -> Int32? {
+    func known(_ state: Int32) -> Int32? {
         let index = Int(state)
         if index < distances.count, distances[index] != Self.unknown { return distances[index] }
         return nil

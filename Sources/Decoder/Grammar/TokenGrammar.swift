@@ -50,6 +50,11 @@ public final class TokenGrammar: @unchecked Sendable {
     /// For each state whose mask is known: the largest byte distance to the end among the states
     /// its allowed tokens lead to.
     private var farthestNextBytes: [Int32] = []
+    /// The same in tokens (`TokenDistanceTable`), for states where it was needed; -1 elsewhere.
+    private var farthestNextTokens: [Int32] = []
+    /// Scratch marks of the states a budget mask's tokens reach.
+    private var reachedMarks: [UInt32] = []
+    private var reachedMark: UInt32 = 0
     private var tokenDistances = TokenDistanceTable()
     /// Masks narrowed by the budget, keyed by state (high 32 bits) and the most tokens the
     /// output may still need after the next one (low 32 bits).
@@ -102,25 +107,39 @@ public final class TokenGrammar: @unchecked Sendable {
         let index = Int(try maskIndex(state))
         let limit = Int32(clamping: remainingTokens - 1)
         if limit < 0 || (hasEverySingleByte && farthestNextBytes[Int(state.dfaState)] <= limit) { return masks[index] }
+        if farthestNextTokens[Int(state.dfaState)] >= 0 && farthestNextTokens[Int(state.dfaState)] <= limit { return masks[index] }
         let key = UInt64(UInt32(bitPattern: state.dfaState)) << 32 | UInt64(UInt32(limit))
         if let known = budgetMasks[key] { return known }
         guard try distance(state.dfaState) <= limit + 1 else { return masks[index] }
+        // The distinct states the allowed tokens reach, and the farthest of them in tokens.
+        if reachedMarks.count < dfa.stateCount {
+            reachedMarks.append(contentsOf: repeatElement(0, count: dfa.stateCount - reachedMarks.count))
+        }
+        reachedMark &+= 1
+        if reachedMark == 0 {
+            for index in reachedMarks.indices { reachedMarks[index] = 0 }
+            reachedMark = 1
+        }
+        var reached: [Int32] = []
+        dfa.forEachTokenEnd(from: state.dfaState, vocabulary: vocabulary, nodeClasses: nodeClasses) { _, next in
+            if reachedMarks[Int(next)] != reachedMark {
+                reachedMarks[Int(next)] = reachedMark
+                reached.append(next)
+            }
+        }
+        var farthest: Int32 = 0
+        for next in reached { farthest = max(farthest, try distance(next)) }
+        farthestNextTokens[Int(state.dfaState)] = farthest
+        if farthest <= limit { return masks[index] }
         var narrowed = TokenMask(vocabularySize: vocabulary.size)
-        var distanceByState: [Int32: Int32] = [:]
-        for id in masks[index].ids {
-            if stopTokens.contains(id) {
-                narrowed.insert(id)
-                continue
+        dfa.forEachTokenEnd(from: state.dfaState, vocabulary: vocabulary, nodeClasses: nodeClasses) { node, next in
+            guard let needed = tokenDistances.known(next), needed <= limit else { return }
+            for slot in Int(vocabulary.tokenStarts[node]) ..< Int(vocabulary.tokenStarts[node + 1]) {
+                narrowed.insert(vocabulary.tokenIDs[slot])
             }
-            let next = try dfa.run(vocabulary.bytes(of: id), from: state.dfaState)
-            let needed: Int32
-            if let known = distanceByState[next] {
-                needed = known
-            } else {
-                needed = try distance(next)
-                distanceByState[next] = needed
-            }
-            if needed <= limit { narrowed.insert(id) }
+        }
+        for stop in stopTokens {
+            if masks[index].contains(stop) { narrowed.insert(stop) } else { narrowed.remove(stop) }
         }
         if budgetMasks.count >= Self.budgetMaskLimit { budgetMasks.removeAll(keepingCapacity: true) }
         budgetMasks[key] = narrowed
@@ -180,6 +199,7 @@ public final class TokenGrammar: @unchecked Sendable {
         if maskIndexByState.count < dfa.stateCount {
             maskIndexByState.append(contentsOf: repeatElement(-1, count: dfa.stateCount - maskIndexByState.count))
             farthestNextBytes.append(contentsOf: repeatElement(0, count: dfa.stateCount - farthestNextBytes.count))
+            farthestNextTokens.append(contentsOf: repeatElement(-1, count: dfa.stateCount - farthestNextTokens.count))
         }
         maskIndexByState[index] = maskIndex
         farthestNextBytes[index] = farthest
