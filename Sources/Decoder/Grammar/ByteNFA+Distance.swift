@@ -2,10 +2,12 @@ extension ByteNFA {
     /// Marks a state from which the accepting state cannot be reached.
     static let unreachable = Int32.max
 
-    /// For each state, the fewest bytes that lead from it to the accepting state (`unreachable`
-    /// when none do): a breadth-first search backwards from the accepting state in which edges
-    /// that read nothing cost 0 and edges that read a byte cost 1.
-    func distancesToAccept() -> [Int32] {
+    /// For each state, the fewest bytes out of `usable` that lead from it to the accepting state
+    /// (`unreachable` when none do): a breadth-first search backwards from the accepting state in
+    /// which edges that read nothing cost 0, edges that can read a usable byte cost 1, and the
+    /// others cannot be taken.
+    func distancesToAccept(using usable: ByteSet) -> [Int32] {
+        let setIsUsable = byteSets.map { $0.intersects(usable) }
         // Incoming edges of each state, as (source, reads a byte).
         var incomingStarts = [Int32](repeating: 0, count: count + 1)
         for target in edgeTargets { incomingStarts[Int(target) + 1] += 1 }
@@ -15,6 +17,7 @@ extension ByteNFA {
         var readsByte = [Bool](repeating: false, count: edgeTargets.count)
         for state in 0 ..< count {
             for edge in Int(edgeStarts[state]) ..< Int(edgeStarts[state + 1]) {
+                if edgeSets[edge] != Self.epsilon && !setIsUsable[Int(edgeSets[edge])] { continue }
                 let target = Int(edgeTargets[edge])
                 let slot = Int(fill[target])
                 sources[slot] = Int32(state)

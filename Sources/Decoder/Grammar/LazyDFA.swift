@@ -23,7 +23,8 @@ struct LazyDFA: Sendable {
     /// `classCount` entries per state: the next state, `dead`, or `unknown`.
     private(set) var transitions: [Int32] = []
     private var accepting: [Bool] = []
-    /// Fewest bytes from each state to an accepting one (`ByteNFA.unreachable` when none lead there).
+    /// Fewest bytes from each state to an accepting one, counting only the bytes the distances
+    /// were asked for (`ByteNFA.unreachable` when no such bytes lead there).
     private(set) var distances: [Int32] = []
     /// The same for each NFA state.
     private let nfaDistances: [Int32]
@@ -36,8 +37,10 @@ struct LazyDFA: Sendable {
     private var stamp: UInt32 = 0
     private var pending: [Int32] = []
 
+    /// - Parameter distanceBytes: the bytes `distance` counts paths of (a grammar: the bytes that
+    ///   are tokens by themselves, so that a state's distance is also a number of tokens that reach the end).
     /// - Throws: `GrammarError.tooManyStates` if even the start state does not fit in `maxStates`.
-    init(nfa: ByteNFA, maxStates: Int) throws {
+    init(nfa: ByteNFA, maxStates: Int, distanceBytes: ByteSet = ByteSet(0 ... 255)) throws {
         self.nfa = nfa
         self.maxStates = maxStates
         // Refine one class of all bytes by membership in each byte set the NFA reads.
@@ -64,7 +67,7 @@ struct LazyDFA: Sendable {
         self.representative = representative
         self.classCount = classCount
         visitStamp = [UInt32](repeating: 0, count: nfa.count)
-        nfaDistances = nfa.distancesToAccept()
+        nfaDistances = nfa.distancesToAccept(using: distanceBytes)
         start = try state(for: closure(of: [nfa.start]))
     }
 
@@ -74,8 +77,8 @@ struct LazyDFA: Sendable {
     /// Whether the input that led to `state` is in the language.
     func isAccepting(_ state: Int32) -> Bool { accepting[Int(state)] }
 
-    /// The fewest bytes that lead from `state` (a live state) to an accepting one: 0 when it
-    /// accepts, `ByteNFA.unreachable` when no input does.
+    /// The fewest bytes out of `distanceBytes` that lead from `state` (a live state) to an
+    /// accepting one: 0 when it accepts, `ByteNFA.unreachable` when no such input does.
     func distance(_ state: Int32) -> Int32 { distances[Int(state)] }
 
     /// The state after reading a byte of class `byteClass` in `state` (a live state), or `dead`.

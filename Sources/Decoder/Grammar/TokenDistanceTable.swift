@@ -1,14 +1,16 @@
 /// The fewest tokens that lead from each DFA state to an accepting one, filled in lazily.
 ///
-/// A state's distance is taken over its shortest completions in bytes (`LazyDFA.distance`):
-/// the fewest tokens that spell one of them, every token moving the state one of its bytes
-/// closer to the end. Along such a path the byte distance only falls, so the recursion has no
-/// cycles, and the walk of the vocabulary trie that finds a state's next tokens follows only
-/// the bytes that stay on a shortest completion, which is a few trie nodes rather than the whole
-/// trie. The distance is therefore a number of tokens that is always reachable, and no larger than
-/// the byte distance when every single byte is a token; it is the exact fewest tokens whenever the
-/// completion that is shortest in tokens is also shortest in bytes (JSON texts: closing a string,
-/// the fixed keys and punctuation, the shortest number in range).
+/// A state's distance is taken over its shortest completions in bytes (`LazyDFA.distance`, which
+/// counts only bytes that are tokens by themselves): the fewest tokens that spell one of them,
+/// every token moving the state one of its bytes closer to the end. Along such a path the byte
+/// distance only falls, so the recursion has no cycles, and the walk of the vocabulary trie that
+/// finds a state's next tokens follows only the bytes that stay on a shortest completion, which is
+/// a few trie nodes rather than the whole trie. The distance is therefore a number of tokens that
+/// is always reachable, and never more than the byte distance (spelling the completion byte by
+/// byte is one of the paths); it is the exact fewest tokens whenever the completion that is
+/// shortest in tokens is also shortest in bytes (JSON texts: closing a string, the fixed keys and
+/// punctuation, the shortest number in range), which the tests check against a search over all
+/// token sequences.
 struct TokenDistanceTable: Sendable {
     /// A state from which no path of tokens along shortest completions reaches an accepting state.
     static let unreachable = Int32.max

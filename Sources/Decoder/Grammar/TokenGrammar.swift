@@ -59,8 +59,6 @@ public final class TokenGrammar: @unchecked Sendable {
     /// Masks narrowed by the budget, keyed by state (high 32 bits) and the most tokens the
     /// output may still need after the next one (low 32 bits).
     private var budgetMasks: [UInt64: TokenMask] = [:]
-    /// Whether every byte is a token: then a state's token distance is at most its byte distance.
-    private let hasEverySingleByte: Bool
     /// Budget masks kept before the cache is emptied (each is `vocabularySize` bits).
     private static let budgetMaskLimit = 4096
 
@@ -81,11 +79,11 @@ public final class TokenGrammar: @unchecked Sendable {
         self.format = format
         self.vocabulary = vocabulary
         self.stopTokens = (stopTokens ?? vocabulary.eosID.map { [$0] } ?? []).filter { $0 >= 0 && Int($0) < vocabulary.size }
-        dfa = try LazyDFA(nfa: ByteNFA(format.language(), maxStates: limits.maxNFAStates), maxStates: limits.maxDFAStates)
+        dfa = try LazyDFA(nfa: ByteNFA(format.language(), maxStates: limits.maxNFAStates), maxStates: limits.maxDFAStates,
+                          distanceBytes: vocabulary.singleByteTokens)
         let byteClass = dfa.byteClass
         nodeClasses = vocabulary.nodeBytes.map { byteClass[Int($0)] }
         initialState = GrammarState(dfaState: dfa.start)
-        hasEverySingleByte = vocabulary.singleByteTokenCount == 256
     }
 
     /// The tokens allowed after reaching `state`.
@@ -106,11 +104,12 @@ public final class TokenGrammar: @unchecked Sendable {
         defer { lock.unlock() }
         let index = Int(try maskIndex(state))
         let limit = Int32(clamping: remainingTokens - 1)
-        if limit < 0 || (hasEverySingleByte && farthestNextBytes[Int(state.dfaState)] <= limit) { return masks[index] }
+        // A state's token distance is at most its byte distance (counted in bytes that are tokens).
+        if limit < 0 || farthestNextBytes[Int(state.dfaState)] <= limit { return masks[index] }
         if farthestNextTokens[Int(state.dfaState)] >= 0 && farthestNextTokens[Int(state.dfaState)] <= limit { return masks[index] }
         let key = UInt64(UInt32(bitPattern: state.dfaState)) << 32 | UInt64(UInt32(limit))
         if let known = budgetMasks[key] { return known }
-        guard try distance(state.dfaState) <= limit + 1 else { return masks[index] }
+        guard try distance(state.dfaState) - 1 <= limit else { return masks[index] }
         // The distinct states the allowed tokens reach, and the farthest of them in tokens.
         if reachedMarks.count < dfa.stateCount {
             reachedMarks.append(contentsOf: repeatElement(0, count: dfa.stateCount - reachedMarks.count))

@@ -91,15 +91,15 @@ public struct TokenVocabulary: Sendable {
     /// Number of trie nodes (distinct non-empty token prefixes).
     var nodeCount: Int { nodeBytes.count }
 
-    /// Number of distinct bytes that are a text token by themselves (256 for byte-level BPE).
-    var singleByteTokenCount: Int {
-        var count = 0
+    /// The bytes that are a text token by themselves.
+    var singleByteTokens: ByteSet {
+        var bytes = ByteSet()
         var node = 0
         while node < nodeBytes.count {
-            if tokenStarts[node] < tokenStarts[node + 1] { count += 1 }
+            if tokenStarts[node] < tokenStarts[node + 1] { bytes.insert(nodeBytes[node]) }
             node = Int(subtreeEnds[node])
         }
-        return count
+        return bytes
     }
 
     /// The bytes of token `id`: empty for control tokens and ids outside the vocabulary.
