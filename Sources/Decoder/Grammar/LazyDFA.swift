@@ -81,6 +81,24 @@ struct LazyDFA: Sendable {
     /// accepting one: 0 when it accepts, `ByteNFA.unreachable` when no such input does.
     func distance(_ state: Int32) -> Int32 { distances[Int(state)] }
 
+    /// A superset of the bytes after which `state`'s distance is one less (the bytes that start a
+    /// shortest completion): those an NFA edge out of the state reads toward an NFA state one
+    /// byte closer to the end. Found from the NFA edges, so no transition is made.
+    func bytesTowardEnd(_ state: Int32) -> ByteSet {
+        var bytes = ByteSet()
+        let wanted = distances[Int(state)] - 1
+        guard wanted >= 0, wanted != ByteNFA.unreachable - 1 else { return bytes }
+        for nfaState in stateSets[Int(state)] {
+            for edge in Int(nfa.edgeStarts[Int(nfaState)]) ..< Int(nfa.edgeStarts[Int(nfaState) + 1]) {
+                let set = nfa.edgeSets[edge]
+                if set != ByteNFA.epsilon && nfaDistances[Int(nfa.edgeTargets[edge])] == wanted {
+                    bytes = bytes.union(nfa.byteSets[Int(set)])
+                }
+            }
+        }
+        return bytes
+    }
+
     /// The state after reading a byte of class `byteClass` in `state` (a live state), or `dead`.
     @inline(__always)
     mutating func next(_ state: Int32, byteClass: Int) throws -> Int32 {

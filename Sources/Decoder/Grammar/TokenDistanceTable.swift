@@ -78,13 +78,19 @@ struct TokenDistanceTable: Sendable {
         let total = dfa.distance(state)
         guard total > 0, total != ByteNFA.unreachable else { return [] }
         var successors: [Int32] = []
-        // Depth-first over the trie: (node, state before its byte).
+        // Depth-first over the trie: the children of a node (the root: -1) whose byte may start a
+        // shortest completion from the state the node reached.
         var stack: [(node: Int32, parent: Int32)] = []
-        var sibling = 0
-        while sibling < nodeClasses.count {
-            stack.append((Int32(sibling), state))
-            sibling = Int(vocabulary.subtreeEnds[sibling])
+        func pushChildren(of node: Int, reached: Int32) {
+            let toward = dfa.bytesTowardEnd(reached)
+            var child = node + 1
+            let end = node < 0 ? nodeClasses.count : Int(vocabulary.subtreeEnds[node])
+            while child < end {
+                if toward.contains(vocabulary.nodeBytes[child]) { stack.append((Int32(child), reached)) }
+                child = Int(vocabulary.subtreeEnds[child])
+            }
         }
+        pushChildren(of: -1, reached: state)
         while let (node, parent) = stack.popLast() {
             let index = Int(node)
             let depth = Int32(vocabulary.nodeDepths[index])
@@ -93,12 +99,7 @@ struct TokenDistanceTable: Sendable {
             if vocabulary.tokenStarts[index] < vocabulary.tokenStarts[index + 1], !successors.contains(reached) {
                 successors.append(reached)
             }
-            var child = index + 1
-            let end = Int(vocabulary.subtreeEnds[index])
-            while child < end {
-                stack.append((Int32(child), reached))
-                child = Int(vocabulary.subtreeEnds[child])
-            }
+            if dfa.distance(reached) > 0 { pushChildren(of: index, reached: reached) }
         }
         return successors
     }
