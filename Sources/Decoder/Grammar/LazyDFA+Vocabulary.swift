@@ -4,7 +4,6 @@ extension LazyDFA {
     /// - Parameter nodeClasses: the byte class of each trie node (`byteClass` of its byte).
     /// - Returns: the largest byte distance to the end (`distance`) among the states the added
     ///   tokens lead to (0 when none is added).
-    @discardableResult
     mutating func addLiveTokens(from state: Int32, vocabulary: TokenVocabulary, nodeClasses: [UInt8],
                                 to mask: inout TokenMask) throws -> Int32 {
         var farthest: Int32 = 0

@@ -16,16 +16,17 @@ import Foundation
 ///
 /// Decoding with it, per step: `apply(state, remainingTokens:, to: logits)`, sample a token, then
 /// `state = advance(state, token:)` (never `nil` for a token the mask allowed). Stop when the
-/// sampled token is a stop token, or when `isComplete(state)`: the output is a text the format
-/// allows and nothing may follow it.
+/// sampled token is a stop token, or when `isFinished(state)`: nothing but a stop token may
+/// follow (the output is a text the format allows, unless the vocabulary lacks bytes it needs).
 ///
 /// Budget: `tokensToComplete(state)` is the fewest tokens from a state to a complete output (see
 /// `TokenDistanceTable`). With `remainingTokens`, a token is allowed only if the output stays
 /// completable within the tokens left after it, so an output whose budget covers
 /// `tokensToComplete(initialState)` always ends complete. The check costs nothing while every
-/// allowed token keeps the output completable (each state records how far in bytes its farthest
-/// next token leads); only near the end of a budget is a narrower mask computed, cached per state
-/// and budget.
+/// allowed token keeps the output completable (each state records how far from the end, in bytes
+/// that are tokens by themselves, its farthest next token leads, which bounds the tokens still
+/// needed there); only near the end of a budget is a narrower mask computed, cached per state and
+/// budget.
 public final class TokenGrammar: @unchecked Sendable {
     /// The format the grammar enforces.
     public let format: ResponseFormat
