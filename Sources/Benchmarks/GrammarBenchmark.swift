@@ -88,6 +88,7 @@ public struct GrammarBenchmark: Sendable {
         var plans: [String] = []
         var pairSlowdowns: [Double] = []
         var grammarNanoseconds: UInt64 = 0
+        var coldNanoseconds: UInt64 = 0, coldTightNanoseconds: UInt64 = 0
         for (index, messages) in conversations.enumerated() {
             for seed in 1 ... UInt64(seeds) {
                 let plan = try languageModel.generate(messages, parameters: sampling(seed: seed))
@@ -100,7 +101,10 @@ public struct GrammarBenchmark: Sendable {
                 let planRate = Double(plan.completionTokens) / plan.decodeSeconds
                 let textRate = Double(text.completionTokens) / text.decodeSeconds
                 pairSlowdowns.append((1 - planRate / textRate) * 100)
-                grammarNanoseconds += try Self.grammarWork(languageModel, format: format, tokens: plan.tokens)
+                grammarNanoseconds += try Self.grammarWork(languageModel, format: format, tokens: plan.tokens, maxTokens: maxTokens)
+                coldNanoseconds += try Self.grammarWork(languageModel, format: format, tokens: plan.tokens, maxTokens: nil, cold: true)
+                coldTightNanoseconds += try Self.grammarWork(languageModel, format: format, tokens: plan.tokens,
+                                                             maxTokens: plan.completionTokens, cold: true)
                 if seed == 1 { plans.append(plan.text) }
                 console.note(String(format: "instruction %d seed %d: %d tokens, %.1f tokens/s with the grammar, %.1f without",
                                      index + 1, seed, plan.completionTokens, planRate, textRate))
@@ -111,6 +115,8 @@ public struct GrammarBenchmark: Sendable {
         pairSlowdowns.sort()
         let medianSlowdown = pairSlowdowns[pairSlowdowns.count / 2]
         let grammarMicroseconds = Double(grammarNanoseconds) / 1000 / Double(constrained.tokens)
+        let coldMicroseconds = Double(coldNanoseconds) / 1000 / Double(constrained.tokens)
+        let coldTightMicroseconds = Double(coldTightNanoseconds) / 1000 / Double(constrained.tokens)
         let grammarShare = grammarMicroseconds / (1e6 / free.rate) * 100
         console.out(String(format: "grammar compiled in %.2f s; cold first run %.1f tokens/s (%d tokens)",
                            compileSeconds, Double(cold.completionTokens) / cold.decodeSeconds, cold.completionTokens))
@@ -121,6 +127,8 @@ public struct GrammarBenchmark: Sendable {
         console.out(String(format: "free text decoded greedily: %.1f tokens/s", greedy.rate))
         console.out(String(format: "grammar work alone: %.0f µs per token, %.1f%% of a free decode step",
                            grammarMicroseconds, grammarShare))
+        console.out(String(format: "grammar work on a fresh grammar: %.0f µs per token without a budget, %.0f µs with each plan's own length as the budget",
+                           coldMicroseconds, coldTightMicroseconds))
         for (instruction, plan) in zip(Self.instructions, plans) {
             console.out("\nplan for: \(instruction)\n\(plan)")
         }
@@ -140,6 +148,8 @@ public struct GrammarBenchmark: Sendable {
                 "run_slowdown_percent": .array(pairSlowdowns.map(JSONValue.double)),
                 "grammar_microseconds_per_token": .double(grammarMicroseconds),
                 "grammar_share_of_free_step_percent": .double(grammarShare),
+                "cold_grammar_microseconds_per_token": .double(coldMicroseconds),
+                "cold_tight_budget_grammar_microseconds_per_token": .double(coldTightMicroseconds),
                 "plans": .array(zip(Self.instructions, plans).map { ["instruction": .string($0), "plan": .string($1)] }),
             ]
             try Data(figures.serialized()).write(to: URL(fileURLWithPath: json))
@@ -147,18 +157,22 @@ public struct GrammarBenchmark: Sendable {
     }
 
     /// Nanoseconds the grammar spends on `tokens` as the decode loop uses it: mask a fresh
-    /// logits row, advance the state, check what may follow.
-    static func grammarWork(_ model: LanguageModel, format: ResponseFormat, tokens: [Int32]) throws -> UInt64 {
-        guard let grammar = try model.grammar(for: format) else { return 0 }
+    /// logits row for the tokens left of `maxTokens` (no budget: nil), advance the state, check
+    /// whether it is finished. `cold`: on a grammar compiled afresh, so that every mask is computed.
+    static func grammarWork(_ model: LanguageModel, format: ResponseFormat, tokens: [Int32], maxTokens: Int?,
+                            cold: Bool = false) throws -> UInt64 {
+        let grammar = try cold ? TokenGrammar(format: format, tokenizer: model.tokenizer, stopTokens: model.endTokens)
+                               : model.grammar(for: format)
+        guard let grammar else { return 0 }
         var logits = [Float](repeating: 0, count: model.model.configuration.vocabularySize)
         var state = grammar.initialState
         var elapsed: UInt64 = 0
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
             logits.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             let start = DispatchTime.now().uptimeNanoseconds
-            try logits.withUnsafeMutableBufferPointer { try grammar.apply(state, to: $0) }
+            try logits.withUnsafeMutableBufferPointer { try grammar.apply(state, remainingTokens: maxTokens.map { $0 - index } ?? Int.max, to: $0) }
             guard let next = try grammar.advance(state, token: token) else { break }
-            _ = try grammar.allowedTokens(next)
+            _ = try grammar.isFinished(next)
             elapsed += DispatchTime.now().uptimeNanoseconds - start
             state = next
         }
