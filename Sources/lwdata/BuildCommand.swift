@@ -133,7 +133,10 @@ struct BuildCommand: AsyncParsableCommand {
         // A part's folder holds part of the dataset: `lwdata merge` combines the parts, then publishes.
         guard partition == nil else { return }
         do {
-            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID) {
+            let card = { (release: Release) throws -> String in
+                try DatasetCardWriter.markdown(directory: directory, release: release, config: config)
+            }
+            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID, card: card) {
                 if !quiet { Console.out(line) }
                 Console.logFile?.append("info", line)
             }

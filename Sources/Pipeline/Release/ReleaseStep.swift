@@ -5,9 +5,10 @@ import Store
 /// `latest` at it (nothing new when the dataset did not change since the newest release).
 public enum ReleaseStep {
     /// Returns the line that tells what happened, nil when the pipeline writes no dataset.
-    public static func publish(directory: String, runID: String) throws -> String? {
+    /// `card` writes the release's dataset card.
+    public static func publish(directory: String, runID: String, card: ((Release) throws -> String)? = nil) throws -> String? {
         let started = Date()
-        let outcome = try ReleasePublisher.publish(manifest: try Manifest(directory: directory), id: runID, runID: runID)
+        let outcome = try ReleasePublisher.publish(manifest: try Manifest(directory: directory), id: runID, runID: runID, card: card)
         let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
         switch outcome {
         case .published(let release):
