@@ -6,7 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance (figures on stdout, JSON with --json).",
-        subcommands: [StoreBenchCommand.self, DedupBenchCommand.self, GrammarBenchCommand.self, DecodeBenchCommand.self])
+        subcommands: [StoreBenchCommand.self, DedupBenchCommand.self, GrammarBenchCommand.self, DecodeBenchCommand.self,
+                      DecontaminateBenchCommand.self])
 
     /// Benchmarks' figures on stdout, their notes on stderr.
     static let console = BenchmarkConsole(out: { Console.out($0) }, note: { Console.error($0) })
