@@ -15,8 +15,12 @@ public struct ConfigDocument: Sendable {
         try self.init(file: file, text: text)
     }
 
-    public init(file: String, text: String) throws {
+    /// Parses `text`; a document past `bounds` is refused before any node is built.
+    public init(file: String, text: String, bounds: YAMLBounds = YAMLBounds()) throws {
         self.file = file
+        if let violation = bounds.check(text) {
+            throw PipelineError.config(file: file, line: violation.line, path: "", message: violation.message)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
