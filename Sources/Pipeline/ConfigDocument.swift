@@ -91,6 +91,14 @@ public struct ConfigObject: Sendable {
 
     /// Wraps the mapping at `path`; anything else is an error naming its type.
     public init(_ document: ConfigDocument, path: String, value: JSONValue, allowed: [String]) throws {
+        let errors = ConfigErrorCollector()
+        try self.init(document, path: path, value: value, allowed: allowed, errors: errors)
+        try errors.finish()
+    }
+
+    /// Wraps the mapping at `path`, recording each unknown key in `errors` instead of stopping.
+    public init(_ document: ConfigDocument, path: String, value: JSONValue, allowed: [String],
+                errors: ConfigErrorCollector) throws {
         self.document = document
         self.path = path
         guard case .object(let object) = value else {
@@ -98,7 +106,7 @@ public struct ConfigObject: Sendable {
         }
         self.object = object
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw document.error(sub(key), "unknown key '\(key)' (allowed here: \(allowed.joined(separator: ", ")))")
+            errors.record(document.error(sub(key), "unknown key '\(key)' (allowed here: \(allowed.joined(separator: ", ")))"))
         }
     }
 

@@ -46,9 +46,12 @@ struct BuildCommand: AsyncParsableCommand {
         let partition: Partition?
         do {
             partition = try part.map(Partition.init(parsing:)).flatMap { $0.count > 1 ? $0 : nil }
-            config = try PipelineConfig.load(file: pipeline)
-            _ = try StageRegistry.makeStages(for: config)
-            _ = try config.inputFiles()
+            // Every error of the file is reported, not only the first.
+            let errors = ConfigErrorCollector()
+            config = try PipelineConfig(document: ConfigDocument(file: pipeline), errors: errors)
+            _ = try errors.attempt { try StageRegistry.makeStages(for: config) }
+            _ = try errors.attempt { try config.inputFiles() }
+            try errors.finish()
             if let model {
                 config.model.path = (model as NSString).standardizingPath
                 if !config.model.path!.hasPrefix("/") { config.model.path = FileManager.default.currentDirectoryPath + "/" + model }
