@@ -1,0 +1,38 @@
+import Foundation
+
+/// What an `HTTPServer` holds right now: open connections and reserved body bytes, checked
+/// against its limits before anything is accepted or buffered.
+final class HTTPServerLoad: @unchecked Sendable {  // state guarded by `lock`
+    private let lock = NSLock()
+    private let limits: HTTPServerLimits
+    private var connections = 0
+    private var bufferedBytes = 0
+
+    init(limits: HTTPServerLimits) { self.limits = limits }
+
+    /// Takes a connection slot; false when all are taken.
+    func openConnection() -> Bool {
+        lock.withLock {
+            guard connections < limits.maxConnections else { return false }
+            connections += 1
+            return true
+        }
+    }
+
+    /// Reserves `bytes` of body buffer; false when that would pass the shared bound.
+    func reserve(_ bytes: Int) -> Bool {
+        lock.withLock {
+            guard bufferedBytes + bytes <= limits.maxBufferedBytes else { return false }
+            bufferedBytes += bytes
+            return true
+        }
+    }
+
+    /// Gives back a connection slot and its reserved bytes.
+    func closeConnection(reserved: Int) {
+        lock.withLock {
+            connections -= 1
+            bufferedBytes -= reserved
+        }
+    }
+}
