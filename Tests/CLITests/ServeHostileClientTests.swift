@@ -9,7 +9,7 @@ import Glibc
 /// bodies past their bounds get 503 with Retry-After, and memory is given back after big bodies.
 /// (`bench/serve_hostile.py` runs the full-size load: 500 idle, 30 × 32 MB, 64 valid requests.)
 @Suite(.serialized) struct ServeHostileClientTests {
-    static let options = ["--max-connections", "20", "--max-buffered-mb", "64", "--read-timeout", "2", "--request-timeout", "4"]
+    static let options = ["--max-connections", "20", "--max-buffered-mb", "96", "--read-timeout", "2", "--request-timeout", "4"]
 
     @Test func aClientSendingAByteAtATimeIsCutOffAtTheRequestDeadline() throws {
         let server = try ServeProcess(Self.options)
@@ -60,10 +60,13 @@ import Glibc
         first.send(head)
         second.send(head)
         usleep(300_000)
-        // 2 × 32 MB fill the 64 MB bound: a third body is refused before a byte of it is held.
+        // 2 × 32 MB fill the three quarters of the 96 MB bound open to big bodies: a third is refused
+        // before a byte of it is held, while a small request still gets in.
         let third = try TestSocket.exchange(port: server.port, head, timeout: 5)
         #expect(third.hasPrefix("HTTP/1.1 503"), "\(third)")
         #expect(third.contains("Retry-After: 1"), "\(third)")
+        let small = try TestSocket.exchange(port: server.port, TestSocket.chat(#"{"messages": []}"#), timeout: 5)
+        #expect(small.hasPrefix("HTTP/1.1 400") && small.contains("messages must not be empty"), "\(small)")
         let body = [UInt8](repeating: UInt8(ascii: "a"), count: size)
         for client in [first, second] {
             client.send(body)

@@ -6,7 +6,8 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// it is answered 503 with `Retry-After` and closed.
     public var maxConnections = 1024
     /// Bytes of request bodies held across all connections (each request reserves its
-    /// Content-Length when its headers arrive); a request that would go past it gets 503.
+    /// Content-Length when its headers arrive); a request that would go past it gets 503. Bodies
+    /// over 64 KB may fill three quarters of it, the rest is kept for ordinary requests.
     public var maxBufferedBytes = 128 << 20
     /// Bytes of one request's headers (431 past it).
     public var maxHeaderBytes = 64 << 10

@@ -19,10 +19,15 @@ final class HTTPServerLoad: @unchecked Sendable {  // state guarded by `lock`
         }
     }
 
+    /// Bodies larger than this may fill only three quarters of the shared bound: the last quarter
+    /// is kept for ordinary requests, so that big uploads never lock out small chat requests.
+    static let smallBodyBytes = 64 << 10
+
     /// Reserves `bytes` of body buffer; false when that would pass the shared bound.
     func reserve(_ bytes: Int) -> Bool {
-        lock.withLock {
-            guard bufferedBytes + bytes <= limits.maxBufferedBytes else { return false }
+        let bound = bytes > Self.smallBodyBytes ? limits.maxBufferedBytes / 4 * 3 : limits.maxBufferedBytes
+        return lock.withLock {
+            guard bufferedBytes + bytes <= bound else { return false }
             bufferedBytes += bytes
             return true
         }
