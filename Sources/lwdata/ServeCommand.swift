@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let backend = try BuiltinBackend(modelPath: path, chatTemplate: chatTemplate)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let api = OpenAIServer(generator: backend, modelName: name)
+        let api = OpenAIServer(generator: backend, modelName: name, contextTokens: backend.contextTokens)
         let server: HTTPServer
         do {
             var limits = HTTPServerLimits()
