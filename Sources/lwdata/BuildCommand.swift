@@ -139,15 +139,23 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         // A part's folder holds part of the dataset: `lwdata merge` combines the parts, then publishes.
-        guard partition == nil else { return }
-        do {
-            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID) {
-                if !quiet { Console.out(line) }
-                Console.logFile?.append("info", line)
+        if partition == nil {
+            do {
+                if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID) {
+                    if !quiet { Console.out(line) }
+                    Console.logFile?.append("info", line)
+                }
+            } catch {
+                Console.error("the build succeeded but publishing its release failed: \(error)")
+                throw ExitCodes.failure
             }
-        } catch {
-            Console.error("the build succeeded but publishing its release failed: \(error)")
-            throw ExitCodes.failure
+        }
+        // A damaged input file is bad input: what could be read of it and the other inputs was built.
+        let damaged = (stages.0 as? InputDamageReporting)?.inputDamage.messages ?? []
+        if !damaged.isEmpty {
+            Console.error("\(damaged.count) damaged input file(s); the rest was built, replace them and re-run:")
+            damaged.forEach { Console.error("  \($0)") }
+            throw ExitCodes.badConfiguration
         }
     }
 

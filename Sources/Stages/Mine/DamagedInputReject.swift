@@ -1,0 +1,25 @@
+import Foundation
+import Pipeline
+import Store
+
+extension InputDamageLog {
+    /// When `error` is damage of the input `display`, records and logs it and emits one reject
+    /// item for the file (reason `damaged_input`, with the last good line), and returns true;
+    /// false for any other error, which the caller throws.
+    func reject(_ error: Error, display: String, stage: String, configHash: String, context: StageContext,
+                finished: [String: (recordID: String, rejected: Bool)],
+                emit: (SourceItem) async throws -> Void) async throws -> Bool {
+        guard let (message, line) = Self.describe(error, display: display) else { return false }
+        record(message)
+        context.logger.error("\(message)")
+        let key = ContentHash.of(stage, configHash, display, "damaged", String(line), message)
+        if finished[key] != nil {
+            try await emit(.cached(cacheKey: key))
+        } else {
+            try await emit(.fresh(cacheKey: key, .rejected(id: ContentHash.of("reject", stage, display, "damaged"), Rejection(
+                reason: "damaged_input", detail: message,
+                extra: ["source": ["file": .string(display), "last_good_line": .int(line)]]))))
+        }
+        return true
+    }
+}
