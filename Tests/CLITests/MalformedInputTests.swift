@@ -106,6 +106,10 @@ import Testing
         let damage = try rejects(folder.file("out-cut")).filter { $0["reason"] as? String == "damaged_input" }
         #expect(damage.count == 1)
         #expect((damage.first?["detail"] as? String)?.hasPrefix("cut.txt.zst: truncated") == true)
+        #expect((damage.first?["source"] as? [String: Any])?["last_good_line"] as? Int == lastGood)
+        let manifest = try Manifest(directory: folder.file("out-cut"))
+        let rejectShards = try manifest.shards(role: .reject).map { manifest.absolutePath($0.path) }
+        #expect(try runTool("python3", [Repository.path("scripts/validate_records.py"), Repository.path("schemas/reject.schema.json")] + rejectShards).status == 0)
         let runs = try Manifest(directory: folder.file("out-cut")).runs()
         #expect(runs.last?.status == "succeeded")
 

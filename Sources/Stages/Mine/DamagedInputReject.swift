@@ -4,7 +4,8 @@ import Store
 
 extension InputDamageLog {
     /// When `error` is damage of the input `display`, records and logs it and emits one reject
-    /// item for the file (reason `damaged_input`, with the last good line), and returns true;
+    /// item for the file (reason `damaged_input`; its source line is the first line lost, after
+    /// the last good one), and returns true;
     /// false for any other error, which the caller throws.
     func reject(_ error: Error, display: String, stage: String, configHash: String, context: StageContext,
                 finished: [String: (recordID: String, rejected: Bool)],
@@ -18,7 +19,7 @@ extension InputDamageLog {
         } else {
             try await emit(.fresh(cacheKey: key, .rejected(id: ContentHash.of("reject", stage, display, "damaged"), Rejection(
                 reason: "damaged_input", detail: message,
-                extra: ["source": ["file": .string(display), "last_good_line": .int(line)]]))))
+                extra: ["source": ["file": .string(display), "line": .int(line + 1), "last_good_line": .int(line)]]))))
         }
         return true
     }
