@@ -47,5 +47,5 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Decoder"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -60,15 +60,18 @@ public final class RequestCache: @unchecked Sendable {
 public struct CachingGenerator: TextGenerator {
     public let inner: TextGenerator
     public let cache: RequestCache
-    public var identity: String { inner.identity }
+    /// The model identity the answers are keyed by: the same one that keys the stages' items
+    /// (for the built-in decoder it names the file's content, not only its name).
+    public let identity: String
 
-    public init(inner: TextGenerator, cache: RequestCache) {
+    public init(inner: TextGenerator, cache: RequestCache, identity: String) {
         self.inner = inner
         self.cache = cache
+        self.identity = identity
     }
 
     public func generate(_ messages: [ChatMessage], parameters: GenerationParameters) async throws -> GenerationOutput {
-        let key = RequestCache.key(identity: inner.identity, messages: messages, parameters: parameters)
+        let key = RequestCache.key(identity: identity, messages: messages, parameters: parameters)
         if var hit = try cache.lookup(key) {
             hit.cached = true
             return hit

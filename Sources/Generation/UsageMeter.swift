@@ -1,8 +1,11 @@
 import Decoder
 import Foundation
 
-/// Counts model calls, retries, errors and tokens per stage and backend.
+/// Counts model calls, retries, errors and tokens per stage and backend, and hands each call to a
+/// sink as it happens (the build records it in the manifest at once, so the calls of a killed run
+/// are not lost).
 public final class UsageMeter: @unchecked Sendable {
+    // @unchecked: `counts` and `sink` are guarded by `lock`.
     /// Counters of one stage and backend.
     public struct Counts: Sendable, Equatable {
         public var calls = 0
@@ -12,6 +15,15 @@ public final class UsageMeter: @unchecked Sendable {
         public var tokensIn = 0
         public var tokensOut = 0
         public init() {}
+
+        mutating func add(_ other: Counts) {
+            calls += other.calls
+            cachedCalls += other.cachedCalls
+            retries += other.retries
+            errors += other.errors
+            tokensIn += other.tokensIn
+            tokensOut += other.tokensOut
+        }
     }
 
     public struct Key: Hashable, Sendable {
@@ -21,22 +33,31 @@ public final class UsageMeter: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counts: [Key: Counts] = [:]
+    private var sink: (@Sendable (Key, Counts) -> Void)?
 
     public init() {}
 
+    /// Where every call goes as it is recorded (its own counters: one call).
+    public func onRecord(_ sink: (@Sendable (Key, Counts) -> Void)?) {
+        lock.withLock { self.sink = sink }
+    }
+
     /// Records one answer.
     public func record(stage: String, backend: String, _ output: GenerationOutput) {
-        lock.withLock {
-            var c = counts[Key(stage: stage, backend: backend), default: Counts()]
-            if output.cached { c.cachedCalls += 1 } else {
-                c.calls += 1
-                c.retries += output.retries
-                if output.finishReason == .error { c.errors += 1 }
-                c.tokensIn += output.promptTokens
-                c.tokensOut += output.completionTokens
-            }
-            counts[Key(stage: stage, backend: backend)] = c
+        var call = Counts()
+        if output.cached { call.cachedCalls = 1 } else {
+            call.calls = 1
+            call.retries = output.retries
+            call.errors = output.finishReason == .error ? 1 : 0
+            call.tokensIn = output.promptTokens
+            call.tokensOut = output.completionTokens
         }
+        let key = Key(stage: stage, backend: backend)
+        let sink = lock.withLock {
+            counts[key, default: Counts()].add(call)
+            return self.sink
+        }
+        sink?(key, call)
     }
 
     /// Returns the counters gathered since the last call and starts again from zero.

@@ -26,8 +26,9 @@ public struct RepairReport: Sendable {
 /// every item a later stage derived from their records (found through the chained cache keys),
 /// because a recomputed record may differ and what was built on it must follow.
 enum DamageRepair {
-    /// `stages` and `chainedHashes` are the pipeline's stage names and chained config hashes, in order.
-    static func repair(manifest: Manifest, stages: [String], chainedHashes: [String], runID: String, level: Int32) throws -> RepairReport {
+    /// `keys` are the pipeline's stage names and chained config hashes, in order.
+    static func repair(manifest: Manifest, keys: CacheKeys, runID: String, level: Int32) throws -> RepairReport {
+        let stages = keys.stageNames
         var report = RepairReport()
         report.damaged = try ShardVerifier.verify(manifest).problems.filter { $0.kind != .unregistered }
         guard !report.damaged.isEmpty else { return report }
@@ -45,8 +46,8 @@ enum DamageRepair {
         }
         for (i, stage) in stages.enumerated().dropFirst() {
             guard let upstream = lostRecords[stages[i - 1]], !upstream.isEmpty else { continue }
-            let keys = Set(upstream.map { ContentHash.of(stage, chainedHashes[i], $0) })
-            for (shardID, items) in try manifest.itemsByShard(stage: stage, cacheKeys: keys).sorted(by: { $0.key < $1.key }) {
+            let derived = Set(upstream.map { keys.stage(i).key($0) })
+            for (shardID, items) in try manifest.itemsByShard(stage: stage, cacheKeys: derived).sorted(by: { $0.key < $1.key }) {
                 guard let shard = try manifest.shards(stage: stage).first(where: { $0.id == shardID }) else { continue }
                 lose(items, stage: stage)
                 try manifest.rewriteShard(shard, dropping: Set(items.map(\.line)), runID: runID, level: level)

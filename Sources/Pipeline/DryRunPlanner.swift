@@ -41,9 +41,12 @@ public struct DryRunStage: Sendable, Equatable {
 /// are counted as `afterEarlierStages` (an upper bound: a stage may reject or drop them).
 public enum DryRunPlanner {
     /// `manifest` is nil when the output folder has none yet (every item is a first build).
-    public static func plan(config: PipelineConfig, source: SourceStage, transforms: [StageIdentity],
+    public static func plan(config: PipelineConfig, stages: [PipelineStage],
                             manifest: Manifest?, logger: Logger) async throws -> [DryRunStage] {
-        let stages: [StageIdentity] = [source] + transforms
+        guard case .source(let source) = stages.first?.shape else {
+            throw PipelineError.stage(name: stages.first?.name ?? "-", message: "the first stage must be a source stage")
+        }
+        let keys = CacheKeys(stages: stages)
         let history = try manifest?.lastConfigHashes() ?? [:]
         /// Why an item of stage `index` missing from the cache would be computed.
         func reason(at index: Int) -> DryRunStage.Reason {
@@ -58,10 +61,10 @@ public enum DryRunPlanner {
         }
 
         let context = StageContext(runID: "dry-run", pipeline: config, logger: logger, cancellation: Cancellation())
-        var first = DryRunStage(name: source.name, reused: 0, computed: [:])
+        var first = DryRunStage(name: stages[0].name, reused: 0, computed: [:])
         var known: [String] = []
         let sourceReason = reason(at: 0)
-        try await source.produce(context: context, finished: try manifest?.finishedKeys(stage: source.name) ?? [:]) { item in
+        try await source.produce(context: context, keys: keys.stage(0), finished: try manifest?.finishedKeys(stage: source.name) ?? [:]) { item in
             switch item {
             case let .fresh(_, outcome):
                 first.computed[sourceReason, default: 0] += 1
@@ -72,19 +75,13 @@ public enum DryRunPlanner {
             }
         }
         var result = [first]
-        let chained = manifest.map {
-            PipelineRunner(config: config, source: source, transforms: transforms, manifest: $0, directory: $0.directory,
-                           logger: logger, cancellation: Cancellation()).chainedHashes
-        }
         var pending = 0
-        for (offset, stage) in transforms.enumerated() {
-            let index = offset + 1
+        for (index, stage) in stages.enumerated().dropFirst() {
             var planned = DryRunStage(name: stage.name, reused: 0, computed: [:])
             var next: [String] = []
             let stageReason = reason(at: index)
             for id in known {
-                let key = chained.map { ContentHash.of(stage.name, $0[index], id) }
-                if let key, let outputs = try finishedOutputs(stage.name, key) {
+                if let outputs = try finishedOutputs(stage.name, keys.stage(index).key(id)) {
                     planned.reused += 1
                     next += outputs
                 } else {

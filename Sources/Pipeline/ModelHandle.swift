@@ -15,6 +15,14 @@ public struct ModelHandle: Sendable {
     /// Whether the backend enforces `responseFormat` while decoding.
     public let enforcesFormat: Bool
     public let meter: UsageMeter
+    /// Prices per million prompt and generated tokens (nil: no cost estimate).
+    public var prices: (input: Double, output: Double)?
+
+    /// The estimated cost of calls with these token counts.
+    public func cost(tokensIn: Int, tokensOut: Int) -> Double {
+        guard let prices else { return 0 }
+        return (Double(tokensIn) * prices.input + Double(tokensOut) * prices.output) / 1_000_000
+    }
 
     public init(identity: String, backendName: String, generator: TextGenerator, contextTokens: Int,
                 countTokens: @escaping @Sendable (String) -> Int, enforcesFormat: Bool, meter: UsageMeter) {

@@ -24,10 +24,14 @@ public struct ModelSettings: Sendable, Equatable {
     public var concurrency = 8
     /// Reuse answers stored in `<out>/request-cache.sqlite`.
     public var requestCache = true
+    /// Prices per million prompt and generated tokens, for the cost estimate in the build summary
+    /// and `lwdata status` (nil: no estimate).
+    public var pricePerMillionInput: Double?
+    public var pricePerMillionOutput: Double?
     public var openai: OpenAIBackendConfig?
 
     public static let keys = ["backend", "path", "chat_template", "context_tokens", "concurrency", "request_cache", "base_url", "name",
-                              "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
+                              "api_key_env", "input_price_per_million", "output_price_per_million", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
 
     public init() {}
 
@@ -41,6 +45,8 @@ public struct ModelSettings: Sendable, Equatable {
         contextTokens = try o.int("context_tokens", range: 256...1_048_576)
         concurrency = try o.int("concurrency", range: 1...1024) ?? concurrency
         requestCache = try o.bool("request_cache") ?? requestCache
+        pricePerMillionInput = try o.double("input_price_per_million", range: 0...1_000_000)
+        pricePerMillionOutput = try o.double("output_price_per_million", range: 0...1_000_000)
         let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
         switch backend {
         case .builtin:

@@ -25,6 +25,8 @@ public struct StageConfig: Sendable {
     public var kind: String
     public var concurrency: Int
     public var params: ConfigObject
+    /// The stage's own `model:` (a judge on another backend, say); nil: the pipeline's.
+    public var model: ModelSettings?
 }
 
 /// A pipeline file (`pipelines/*.yaml`), checked key by key.
@@ -34,15 +36,17 @@ public struct PipelineConfig: Sendable {
     public var directory: String
     public var name: String
     public var description: String?
+    /// The dataset's license (SPDX id), written into each release's dataset card.
+    public var license: String?
     public var inputs: [InputSpec]
     public var output: OutputSettings
     public var model: ModelSettings
     public var stages: [StageConfig]
     public var document: ConfigDocument
 
-    public static let topLevelKeys = ["name", "description", "inputs", "output", "model", "stages"]
+    public static let topLevelKeys = ["name", "description", "license", "inputs", "output", "model", "stages"]
     public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes", "shard_max_seconds"]
-    public static let stageKeys = ["name", "kind", "concurrency", "params"]
+    public static let stageKeys = ["name", "kind", "concurrency", "params", "model"]
 
     /// Loads and checks a pipeline file; every error names the file, line and key, and all of them
     /// are reported together.
@@ -65,6 +69,7 @@ public struct PipelineConfig: Sendable {
         let top = try ConfigObject(document, path: "", value: document.root, allowed: Self.topLevelKeys, errors: errors)
         name = try errors.attempt { try top.requiredString("name") } ?? ""
         description = try errors.attempt({ try top.string("description") }) ?? nil
+        license = try errors.attempt({ try top.string("license") }) ?? nil
 
         var inputs: [InputSpec] = []
         let inputList = try errors.attempt({ try top.array("inputs") ?? [] }) ?? []
@@ -117,7 +122,8 @@ public struct PipelineConfig: Sendable {
                                               value: object.object["params"] ?? .object([:]),
                                               allowed: Array((object.object["params"]?.object ?? [:]).keys))
                 return StageConfig(name: name, kind: try object.string("kind") ?? name,
-                                   concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params)
+                                   concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params,
+                                   model: try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init))
             }
             if let stage { stages.append(stage) }
         }

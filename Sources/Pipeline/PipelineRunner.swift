@@ -18,16 +18,18 @@ public struct BuildSummary: Sendable {
 /// bounded channels. Items already finished (same cache key) are not recomputed; their stored
 /// outputs are passed on to later stages that still need them.
 public final class PipelineRunner: @unchecked Sendable {
+    // @unchecked: `partition` and `repairDamagedShards` are set before `run`, and `repair` only by `run`.
     public let config: PipelineConfig
-    private let source: SourceStage
-    private let transforms: [StageIdentity]
+    /// The stages in pipeline order; the first is the source.
+    private let stages: [PipelineStage]
+    private let source: any SourceStage
     private let manifest: Manifest
     private let directory: String
     private let logger: Logger
     private let cancellation: Cancellation
     public let progress: [StageProgress]
     private let loader: RecordLoader
-    private let model: ModelHandle?
+    private let models: ModelSet
     private let channelCapacity = 64
     /// Build only this part of the items (`--part I/N`); nil builds all of them.
     public var partition: Partition?
@@ -35,31 +37,30 @@ public final class PipelineRunner: @unchecked Sendable {
     public var repairDamagedShards = false
     /// What the repair dropped (and this run recomputed), once `run` has started.
     public private(set) var repair: RepairReport?
+    /// How every stage's items are keyed.
+    public let keys: CacheKeys
 
-    /// `transforms` are `TransformStage`s or `BarrierStage`s, in pipeline order.
-    public init(config: PipelineConfig, source: SourceStage, transforms: [StageIdentity], manifest: Manifest,
-                directory: String, logger: Logger, cancellation: Cancellation, model: ModelHandle? = nil) {
+    /// `stages` come from `StageRegistry.build`: a source stage first, then map and barrier stages.
+    public init(config: PipelineConfig, stages: [PipelineStage], manifest: Manifest,
+                directory: String, logger: Logger, cancellation: Cancellation, models: ModelSet = ModelSet()) throws {
+        guard case .source(let source) = stages.first?.shape else {
+            throw PipelineError.stage(name: stages.first?.name ?? "-", message: "the first stage must be a source stage")
+        }
+        if let misplaced = stages.dropFirst().first(where: { if case .source = $0.shape { return true } else { return false } }) {
+            throw PipelineError.stage(name: misplaced.name, message: "a source stage must be the first stage")
+        }
         self.config = config
-        self.model = model
+        self.models = models
+        self.stages = stages
         self.source = source
-        self.transforms = transforms
         self.manifest = manifest
         self.directory = directory
         self.logger = logger
         self.cancellation = cancellation
-        progress = ([source.name] + transforms.map(\.name)).map(StageProgress.init(name:))
-        var hashes: [String] = []
-        for stage in [source] + transforms as [StageIdentity] {
-            hashes.append(hashes.last.map { ContentHash.of($0, stage.configHash) } ?? stage.configHash)
-        }
-        chainedHashes = hashes
+        progress = stages.map { StageProgress(name: $0.name) }
+        keys = CacheKeys(stages: stages)
         loader = RecordLoader(manifest: manifest)
     }
-
-    /// The hash that keys a stage's items: its own config hash chained with every earlier
-    /// stage's, so that a changed prompt or parameter re-runs that stage and every stage after
-    /// it (and nothing before).
-    public let chainedHashes: [String]
 
     /// A hash of everything in the pipeline file.
     public var pipelineHash: String { ContentHash.of(config.document.root.jsonString) }
@@ -69,21 +70,22 @@ public final class PipelineRunner: @unchecked Sendable {
         let started = Date()
         try OrphanSweeper.sweep(manifest: manifest)
         try manifest.beginRun(id: runID, pipeline: config.name, pipelineHash: pipelineHash)
+        recordUsage(runID: runID)
         if repairDamagedShards {
             do {
-                repair = try DamageRepair.repair(manifest: manifest, stages: ([source] + transforms).map(\.name),
-                                                 chainedHashes: chainedHashes, runID: runID, level: config.output.zstdLevel)
+                repair = try DamageRepair.repair(manifest: manifest, keys: keys, runID: runID, level: config.output.zstdLevel)
             } catch {
                 try manifest.finishRun(id: runID, status: "failed", message: "repair: \(error)")
                 throw error
             }
         }
-        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, model: model)
-        let writers = ([source] + transforms as [StageIdentity]).map {
+        let context = StageContext(runID: runID, pipeline: config, logger: logger, cancellation: cancellation, models: models,
+                                   progress: Dictionary(uniqueKeysWithValues: progress.map { ($0.name, $0) }))
+        let writers = stages.map {
             StageWriter(stage: $0.name, dataFolder: $0.outputFolder, runID: runID, directory: directory,
                         settings: config.output, manifest: manifest)
         }
-        let channels = transforms.map { _ in BoundedChannel<Record>(capacity: channelCapacity) }
+        let channels = stages.dropFirst().map { _ in BoundedChannel<Record>(capacity: channelCapacity) }
         cancellation.onCancel { channels.forEach { $0.cancel() } }
         progress[0].setTotal((try? source.estimatedItems(context: context)).map { $0 / (partition?.count ?? 1) })
 
@@ -91,15 +93,18 @@ public final class PipelineRunner: @unchecked Sendable {
         let work = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.runSource(context: context, writer: writers[0], output: channels.first) }
-                for (i, stage) in transforms.enumerated() {
-                    let output = i + 1 < channels.count ? channels[i + 1] : nil
+                for (i, stage) in stages.enumerated().dropFirst() {
+                    let input = channels[i - 1]
+                    let output = i < channels.count ? channels[i] : nil
                     group.addTask {
-                        if let barrier = stage as? BarrierStage {
-                            try await self.runBarrier(barrier, index: i + 1, context: context, writer: writers[i + 1],
-                                                      input: channels[i], output: output)
-                        } else if let transform = stage as? TransformStage {
-                            try await self.runTransform(transform, index: i + 1, context: context, writer: writers[i + 1],
-                                                        input: channels[i], output: output)
+                        switch stage.shape {
+                        case .source:
+                            // `init` accepts a source stage only in the first place.
+                            preconditionFailure("source stage \(stage.name) after the first stage")
+                        case .map(let map):
+                            try await self.runMap(map, stage, index: i, context: context, writer: writers[i], input: input, output: output)
+                        case .barrier(let barrier):
+                            try await self.runBarrier(barrier, index: i, context: context, writer: writers[i], input: input, output: output)
                         }
                     }
                 }
@@ -126,14 +131,14 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         if failure == nil && cancellation.cancelReason == nil {
-            for stage in [source] + transforms as [StageIdentity] where stage.outputFolder != "shards" {
+            for stage in stages where stage.outputFolder != "shards" {
                 let dropped = try DatasetCompactor.compact(stage: stage.name, folder: stage.outputFolder, manifest: manifest,
                                                            runID: runID, level: config.output.zstdLevel)
                 if dropped > 0 { logger.info("\(stage.name): replaced \(dropped) record(s) by their newer version in \(stage.outputFolder)/") }
             }
         }
         let counts = try saveCounts(runID: runID)
-        let usage = try flushUsage(runID: runID)
+        let usage = drainUsage()
         let failed = progress.reduce(0) { $0 + $1.snapshot.failed }
         let interruption = failure == nil ? cancellation.cancelReason : nil
         let status = failure != nil ? "failed" : interruption != nil ? "interrupted" : failed > 0 ? "incomplete" : "succeeded"
@@ -143,24 +148,40 @@ public final class PipelineRunner: @unchecked Sendable {
                             elapsed: Date().timeIntervalSince(started), interruption: interruption, usage: usage)
     }
 
-    private func flushUsage(runID: String) throws -> [UsageRow] {
-        guard let model else { return [] }
-        var rows: [UsageRow] = []
-        for (key, c) in model.meter.drain().sorted(by: { $0.key.stage < $1.key.stage }) {
-            let row = UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
-                               errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut)
-            try manifest.addUsage(runID: runID, row)
-            rows.append(row)
-        }
-        return rows
+    /// Records every model call in the manifest as it is made, so that `status` counts the calls of
+    /// a run that is killed later.
+    private func recordUsage(runID: String) {
+        let manifest = manifest, logger = logger
+        let progressByStage = Dictionary(uniqueKeysWithValues: progress.map { ($0.name, $0) })
+        for model in models.all { model.meter.onRecord { key, call in
+            guard call.calls > 0 else { return }
+            progressByStage[key.stage]?.add(tokensOut: call.tokensOut)
+            do {
+                try manifest.addUsage(runID: runID, UsageRow(stage: key.stage, backend: key.backend, calls: call.calls, retries: call.retries,
+                                                             errors: call.errors, tokensIn: call.tokensIn, tokensOut: call.tokensOut,
+                                                             cost: model.cost(tokensIn: call.tokensIn, tokensOut: call.tokensOut)))
+            } catch {
+                logger.error("could not record model usage of stage \(key.stage): \(error)")
+            }
+        } }
+    }
+
+    /// This run's model calls and tokens, per stage and backend (already in the manifest).
+    private func drainUsage() -> [UsageRow] {
+        models.all.flatMap { model in
+            model.meter.onRecord(nil)
+            return model.meter.drain().map { key, c in
+                UsageRow(stage: key.stage, backend: key.backend, calls: c.calls, retries: c.retries,
+                         errors: c.errors, tokensIn: c.tokensIn, tokensOut: c.tokensOut, cost: model.cost(tokensIn: c.tokensIn, tokensOut: c.tokensOut))
+            }
+        }.sorted { ($0.stage, $0.backend) < ($1.stage, $1.backend) }
     }
 
     /// Summary lines contributed by the stages (e.g. words and length scores of the export).
-    public var stageSummaries: [String] { ([source] + transforms as [StageIdentity]).flatMap { $0.summaryLines() } }
+    public var stageSummaries: [String] { stages.flatMap { $0.summaryLines() } }
 
     private func saveCounts(runID: String) throws -> [StageCounts] {
-        let stages: [StageIdentity] = [source] + transforms
-        return try zip(stages, progress).map { stage, p in
+        try zip(stages, progress).map { stage, p in
             let s = p.snapshot
             let counts = StageCounts(runID: runID, name: stage.name, kind: stage.kind, processed: s.processed,
                                      cached: s.cached, emitted: s.emitted, rejected: s.rejected)
@@ -173,7 +194,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let p = progress[0]
         defer { output?.finish(); p.markFinished() }
         let finished = try manifest.finishedKeys(stage: source.name)
-        try await source.produce(context: context, finished: finished) { item in
+        try await source.produce(context: context, keys: keys.stage(0), finished: finished) { item in
             switch item {
             case let .fresh(key, outcome):
                 guard self.partition?.owns(outcome) ?? true else { return }
@@ -192,15 +213,16 @@ public final class PipelineRunner: @unchecked Sendable {
         try await writer.finish()
     }
 
-    private func runTransform(_ stage: TransformStage, index: Int, context: StageContext, writer: StageWriter,
-                              input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
+    private func runMap(_ map: any MapStage, _ stage: PipelineStage, index: Int, context: StageContext, writer: StageWriter,
+                        input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
         let p = progress[index]
+        let keys = keys.stage(index)
         defer { output?.finish(); p.markFinished() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, stage.concurrency) {
                 group.addTask {
                     while !self.cancellation.isCancelled, let record = await input.receive() {
-                        let key = ContentHash.of(stage.name, self.chainedHashes[index], record.id)
+                        let key = keys.key(record.id)
                         let cached = try self.manifest.cachedItem(stage: stage.name, cacheKey: key)
                         if !cached.isEmpty {
                             p.add(cached: 1)
@@ -209,7 +231,9 @@ public final class PipelineRunner: @unchecked Sendable {
                         }
                         let outcome: StageOutcome
                         do {
-                            outcome = try await stage.process(record, context: context)
+                            // Records outside the stage's `select:` pass it unchanged.
+                            outcome = stage.selector.map { $0.selects(record) } ?? true
+                                ? try await map.process(record, context: context) : .records([record])
                         } catch {
                             if self.cancellation.isCancelled { break }
                             p.add(failed: 1)
@@ -227,12 +251,12 @@ public final class PipelineRunner: @unchecked Sendable {
         if input.isFinished { p.setTotal(input.sentCount) }
     }
 
-    private func runBarrier(_ stage: BarrierStage, index: Int, context: StageContext, writer: StageWriter,
+    private func runBarrier(_ stage: any BarrierStage, index: Int, context: StageContext, writer: StageWriter,
                             input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
         let p = progress[index]
         defer { output?.finish(); p.markFinished() }
         while !cancellation.isCancelled, let record = await input.receive() {
-            let key = ContentHash.of(stage.name, chainedHashes[index], record.id)
+            let key = keys.stage(index).key(record.id)
             let cached = try manifest.cachedItem(stage: stage.name, cacheKey: key)
             if cached.isEmpty {
                 try await stage.collect(record, cacheKey: key, context: context)

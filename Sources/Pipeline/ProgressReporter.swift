@@ -57,21 +57,35 @@ public final class ProgressReporter: @unchecked Sendable {
     static func line(for name: String, _ s: StageProgress.Snapshot, elapsed: TimeInterval) -> String {
         let rate = elapsed > 0 ? Double(s.processed) / elapsed : 0
         var text = name.padding(toLength: 16, withPad: " ", startingAt: 0)
-        if let total = s.total, total > 0 {
-            text += "\(s.done)/\(total)"
-            if !s.finished, rate > 0, s.done < total {
-                let eta = Double(total - s.done) / max(rate, 1e-9)
-                text += "  eta \(Self.duration(eta))"
-            }
+        text += s.total.map { $0 > 0 ? "\(s.done)/\($0)" : "\(s.done)" } ?? "\(s.done)"
+        if s.unitsPlanned > 0 {
+            // Long items: the units inside them (sections, rounds) move while items do not.
+            text += "  \(s.unitName) \(s.unitsDone)/\(s.unitsPlanned)"
         } else {
-            text += "\(s.done)"
+            text += String(format: "  %.1f/s", rate)
         }
-        text += String(format: "  %.1f/s", rate)
+        if s.tokensOut > 0 && elapsed > 0 { text += String(format: "  %.0f tok/s", Double(s.tokensOut) / elapsed) }
+        if !s.finished, let eta = eta(s, elapsed: elapsed) { text += "  eta \(Self.duration(eta))" }
         text += "  kept \(s.emitted)  rejected \(s.rejected)"
         if s.cached > 0 { text += "  reused \(s.cached)" }
         if s.failed > 0 { text += "  failed \(s.failed)" }
         if s.finished { text += "  done" }
         return text
+    }
+
+    /// Seconds left: from the units of work when the stage reports them (the items not started yet
+    /// counted at the mean units of those started), else from the items.
+    static func eta(_ s: StageProgress.Snapshot, elapsed: TimeInterval) -> Double? {
+        guard let total = s.total, total > 0, elapsed > 0 else { return nil }
+        if s.unitsPlanned > 0 && s.unitsDone > 0 {
+            let perItem = Double(s.unitsPlanned) / Double(max(s.itemsStarted, 1))
+            let notStarted = max(0, total - s.cached - s.itemsStarted)
+            let left = Double(s.unitsPlanned - s.unitsDone) + Double(notStarted) * perItem
+            return left / (Double(s.unitsDone) / elapsed)
+        }
+        let rate = Double(s.processed) / elapsed
+        guard rate > 0, s.done < total else { return nil }
+        return Double(total - s.done) / rate
     }
 
     static func duration(_ seconds: Double) -> String {

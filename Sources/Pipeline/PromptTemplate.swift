@@ -6,7 +6,7 @@ import Foundation
 /// The file is plain text split into messages by header lines `[system]`, `[user]` and
 /// `[assistant]` (few-shot examples are user/assistant pairs); text before the first header
 /// is a comment. A slot that is not filled is an error naming the file and the slot.
-public struct PromptTemplate: Sendable, Equatable {
+public struct PromptTemplate: Sendable, Equatable, Encodable {
     public let file: String
     public let messages: [ChatMessage]
     /// Hash of the file's text: part of the cache key of every stage that uses it.
@@ -81,5 +81,14 @@ public struct PromptTemplate: Sendable, Equatable {
             Self.scan(message.content) { text, slot in content += slot.map { values[$0] ?? "" } ?? String(text) }
             return ChatMessage(role: message.role, content: content)
         }
+    }
+}
+
+extension PromptTemplate {
+    /// A template encodes as its content hash: in a stage's settings it keys the stage by the
+    /// prompt's text, wherever the file lives.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hash)
     }
 }

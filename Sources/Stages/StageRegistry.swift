@@ -1,62 +1,70 @@
 import Pipeline
 
-/// Builds the stages a pipeline file names, checking each stage's parameters.
+/// Every stage type this build knows, and how a pipeline file's stage list becomes stages.
+/// Adding a stage: one file with the type, one line in `types`, and its entry in
+/// `schemas/pipeline.schema.json` (a test checks the two agree).
 public enum StageRegistry {
-    /// The stage kinds this build knows.
-    public static let kinds = ["mine", "read-texts", "predict-length", "plan", "write", "backtranslate", "lengthen", "constrain-length",
-                               "dedup-filter", "export"]
-    /// The kinds that call a model.
-    static let modelKinds = ["predict-length", "plan", "write", "backtranslate", "lengthen"]
+    /// The stage types, one line each.
+    public static let types: [any Stage.Type] = [
+        MineStage.self,
+        ReadTextsStage.self,
+        PredictLengthStage.self,
+        PlanStage.self,
+        WriteStage.self,
+        BacktranslateStage.self,
+        LengthenStage.self,
+        ConstrainLengthStage.self,
+        JudgeStage.self,
+        DecontaminateStage.self,
+        DedupFilterStage.self,
+        ExportStage.self,
+    ]
 
-    /// The source stage and the transform stages of a pipeline, in order.
-    /// `modelIdentity` names the backend and model (part of every model stage's cache key).
-    public static func makeStages(for config: PipelineConfig, modelIdentity: String = "none") throws -> (SourceStage, [StageIdentity]) {
-        var source: SourceStage?
-        var transforms: [StageIdentity] = []
+    /// The stage kinds this build knows.
+    public static var kinds: [String] { types.map { $0.kind } }
+
+    /// The type of a stage kind.
+    public static func type(of kind: String) -> (any Stage.Type)? { types.first { $0.kind == kind } }
+
+    /// The stages of a pipeline, in order: a source stage first, then map and barrier stages.
+    /// Every problem (an unknown kind, a stage in the wrong place, a bad parameter) is an error
+    /// naming the file, the line and the key. `modelIdentity` names the backend and model (part
+    /// of every model stage's config hash); `stageModelIdentities` those of stages with a `model:` of their own.
+    public static func build(_ config: PipelineConfig, modelIdentity: String? = nil,
+                             stageModelIdentities: [String: String] = [:]) throws -> [PipelineStage] {
+        var stages: [PipelineStage] = []
         for (i, entry) in config.stages.enumerated() {
             let path = "stages[\(i)]"
-            // `select:` limits a transform stage to some records; the others pass it unchanged.
-            var stage = entry
-            let selector: RecordSelector?
-            (selector, stage.params) = try SelectingStage.split(entry.params)
-            if selector != nil && ["mine", "read-texts", "dedup-filter", "export"].contains(stage.kind) {
-                throw config.document.error(entry.params.sub("select"), "select is for the stages between reading and dedup-filter, not \(stage.kind)")
+            guard let type = type(of: entry.kind) else {
+                throw config.document.error(path + ".kind", "unknown stage kind '\(entry.kind)' (known: \(kinds.joined(separator: ", ")))")
             }
-            func add(_ transform: TransformStage) { transforms.append(selector.map { SelectingStage(transform, selector: $0) } ?? transform) }
-            switch stage.kind {
-            case "mine":
-                guard i == 0 else { throw config.document.error(path + ".kind", "mine reads the pipeline inputs and must be the first stage") }
-                source = MineStage(name: stage.name, settings: try MineSettings(stage.params))
-            case "read-texts":
-                guard i == 0 else { throw config.document.error(path + ".kind", "read-texts reads the pipeline inputs and must be the first stage") }
-                source = ReadTextsStage(name: stage.name, settings: try ReadTextsSettings(stage.params))
-            case "predict-length":
-                add(try PredictLengthStage(stage, pipeline: config, modelIdentity: modelIdentity))
-            case "plan":
-                add(try PlanStage(stage, pipeline: config, modelIdentity: modelIdentity))
-            case "write":
-                add(try WriteStage(stage, pipeline: config, modelIdentity: modelIdentity))
-            case "backtranslate":
-                add(try BacktranslateStage(stage, pipeline: config, modelIdentity: modelIdentity))
-            case "lengthen":
-                add(try LengthenStage(stage, pipeline: config, modelIdentity: modelIdentity))
-            case "constrain-length":
-                add(try ConstrainLengthStage(stage))
-            case "dedup-filter":
-                transforms.append(try DedupFilterStage(stage))
-            case "export":
-                transforms.append(try ExportStage(stage))
-            default:
-                throw config.document.error(path + ".kind", "unknown stage kind '\(stage.kind)' (known: \(kinds.joined(separator: ", ")))")
+            switch (type.shapeKind, i) {
+            case (.source, 0), (.map, 1...), (.barrier, 1...): break
+            case (.source, _):
+                throw config.document.error(path + ".kind", "\(entry.kind) is a source stage (it reads the pipeline inputs) and must be the first stage")
+            case (_, _):
+                throw config.document.error(path + ".kind", "the first stage must read the inputs (a source stage: \(sourceKinds)); \(entry.kind) is a \(type.shapeKind.rawValue) stage")
             }
+            // `select:` limits a stage to some records; the others pass it unchanged.
+            let (selector, params) = try RecordSelector.split(entry.params)
+            if selector != nil && !type.selectable {
+                let selectable = types.filter { $0.selectable }.map { $0.kind }.joined(separator: ", ")
+                throw config.document.error(entry.params.sub("select"), "select is for the stages between reading and dedup-filter (\(selectable)), not \(entry.kind)")
+            }
+            if entry.model != nil && !type.callsModel {
+                throw config.document.error(path + ".model", "\(entry.kind) calls no model; model: is for model stages")
+            }
+            stages.append(try type.build(entry, params: params, selector: selector, pipeline: config,
+                                         modelIdentity: stageModelIdentities[entry.name] ?? modelIdentity))
         }
-        guard let source else { throw config.document.error("stages[0]", "the first stage must read the inputs (kind: mine or read-texts)") }
         if config.inputs.isEmpty { throw config.document.error("inputs", "the pipeline has no inputs") }
-        return (source, transforms)
+        return stages
     }
 
-    /// Whether any stage of the pipeline calls a model.
+    /// Whether any stage of the pipeline calls the pipeline's own model (not one of its own).
     public static func needsModel(_ config: PipelineConfig) -> Bool {
-        config.stages.contains { modelKinds.contains($0.kind) }
+        config.stages.contains { $0.model == nil && (type(of: $0.kind)?.callsModel ?? false) }
     }
+
+    private static var sourceKinds: String { types.filter { $0.shapeKind == .source }.map { $0.kind }.joined(separator: ", ") }
 }

@@ -34,7 +34,7 @@ extension Manifest {
     public func importHistory(from other: Manifest) throws {
         let runs = try other.readRows("SELECT id, pipeline, pipeline_hash, started_at, finished_at, status, message FROM runs", [])
         let stages = try other.readRows("SELECT run_id, name, kind, config_hash, processed, cached, emitted, rejected FROM stages", [])
-        let usage = try other.readRows("SELECT run_id, stage, backend, calls, retries, errors, tokens_in, tokens_out FROM usage", [])
+        let usage = try other.readRows("SELECT run_id, stage, backend, calls, retries, errors, tokens_in, tokens_out, cost FROM usage", [])
         try write { db in
             for (table, rows) in [("runs", runs), ("stages", stages), ("usage", usage)] {
                 for row in rows {

@@ -184,13 +184,14 @@ public final class Manifest: @unchecked Sendable {
     public func addUsage(runID: String, _ usage: UsageRow) throws {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO usage (run_id, stage, backend, calls, retries, errors, tokens_in, tokens_out)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO usage (run_id, stage, backend, calls, retries, errors, tokens_in, tokens_out, cost)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id, stage, backend) DO UPDATE SET calls = calls + excluded.calls,
                     retries = retries + excluded.retries, errors = errors + excluded.errors,
-                    tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out
+                    tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out,
+                    cost = cost + excluded.cost
                 """, arguments: [runID, usage.stage, usage.backend, usage.calls, usage.retries, usage.errors,
-                                 usage.tokensIn, usage.tokensOut])
+                                 usage.tokensIn, usage.tokensOut, usage.cost])
         }
     }
 
@@ -198,10 +199,10 @@ public final class Manifest: @unchecked Sendable {
     public func usage() throws -> [UsageRow] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT stage, backend, SUM(calls) c, SUM(retries) r, SUM(errors) e, SUM(tokens_in) ti, SUM(tokens_out) t
+                SELECT stage, backend, SUM(calls) c, SUM(retries) r, SUM(errors) e, SUM(tokens_in) ti, SUM(tokens_out) t, SUM(cost) k
                 FROM usage GROUP BY stage, backend ORDER BY stage, backend
                 """).map { UsageRow(stage: $0["stage"], backend: $0["backend"], calls: $0["c"], retries: $0["r"],
-                                    errors: $0["e"], tokensIn: $0["ti"], tokensOut: $0["t"]) }
+                                    errors: $0["e"], tokensIn: $0["ti"], tokensOut: $0["t"], cost: $0["k"]) }
         }
     }
 

@@ -86,8 +86,11 @@ public struct UsageRow: Sendable, Equatable, Codable {
     public var errors: Int
     public var tokensIn: Int
     public var tokensOut: Int
+    /// Estimated cost in the pipeline's currency (0 when the pipeline gives no prices).
+    public var cost: Double
 
-    public init(stage: String, backend: String, calls: Int = 0, retries: Int = 0, errors: Int = 0, tokensIn: Int = 0, tokensOut: Int = 0) {
+    public init(stage: String, backend: String, calls: Int = 0, retries: Int = 0, errors: Int = 0, tokensIn: Int = 0, tokensOut: Int = 0,
+                cost: Double = 0) {
         self.stage = stage
         self.backend = backend
         self.calls = calls
@@ -95,5 +98,6 @@ public struct UsageRow: Sendable, Equatable, Codable {
         self.errors = errors
         self.tokensIn = tokensIn
         self.tokensOut = tokensOut
+        self.cost = cost
     }
 }

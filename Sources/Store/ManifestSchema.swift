@@ -91,6 +91,9 @@ enum ManifestSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v4-usage-cost") { db in
+            try db.execute(sql: "ALTER TABLE usage ADD COLUMN cost REAL NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -49,7 +49,7 @@ struct BuildCommand: AsyncParsableCommand {
             // Every error of the file is reported, not only the first.
             let errors = ConfigErrorCollector()
             config = try PipelineConfig(document: ConfigDocument(file: pipeline), errors: errors)
-            _ = try errors.attempt { try StageRegistry.makeStages(for: config) }
+            _ = try errors.attempt { try StageRegistry.build(config) }
             _ = try errors.attempt { try config.inputFiles() }
             try errors.finish()
             if let model {
@@ -86,13 +86,12 @@ struct BuildCommand: AsyncParsableCommand {
         let cancellation = Cancellation()
         let signals = SignalWatcher(cancellation: cancellation, logger: logger)
         defer { signals.stop() }
-        var handle: ModelHandle?
-        let stages: (SourceStage, [StageIdentity])
+        let models: ModelSet
+        let stages: [PipelineStage]
         do {
-            if StageRegistry.needsModel(config) {
-                handle = try ModelHandleFactory.make(config.model, outputDirectory: directory, pipelineDirectory: config.directory)
-            }
-            stages = try StageRegistry.makeStages(for: config, modelIdentity: handle?.identity ?? "none")
+            models = try ModelHandleFactory.makeSet(config, outputDirectory: directory)
+            stages = try StageRegistry.build(config, modelIdentity: models.pipeline?.identity,
+                                             stageModelIdentities: models.byStage.mapValues(\.identity))
         } catch {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
@@ -100,8 +99,8 @@ struct BuildCommand: AsyncParsableCommand {
         let runner: PipelineRunner
         do {
             let manifest = try Manifest(directory: directory)
-            runner = PipelineRunner(config: config, source: stages.0, transforms: stages.1, manifest: manifest,
-                                    directory: directory, logger: logger, cancellation: cancellation, model: handle)
+            runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
+                                        directory: directory, logger: logger, cancellation: cancellation, models: models)
             try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
             runner.partition = partition
             runner.repairDamagedShards = repair
@@ -126,8 +125,10 @@ struct BuildCommand: AsyncParsableCommand {
             throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
         }
         if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
-        let rejects = (try? Manifest(directory: directory).rejectCounts()) ?? []
-        let report = BuildReport.text(summary, stageLines: runner.stageSummaries, rejects: rejects, directory: directory)
+        let dataset = try? Manifest(directory: directory)
+        let rejects = (try? dataset?.rejectCounts()) ?? []
+        let quality = (dataset.flatMap { try? DatasetReport(manifest: $0) }?.quality.lines()) ?? []
+        let report = BuildReport.text(summary, stageLines: runner.stageSummaries + quality, rejects: rejects, directory: directory)
         if !quiet { Console.out(report) }
         Console.logFile?.append("info", report)
         if let interruption = summary.interruption {
@@ -151,7 +152,10 @@ struct BuildCommand: AsyncParsableCommand {
             }
         }
         // A damaged input file is bad input: what could be read of it and the other inputs was built.
-        let damaged = (stages.0 as? InputDamageReporting)?.inputDamage.messages ?? []
+        var damaged: [String] = []
+        if case .source(let source) = stages.first?.shape, let reporting = source as? InputDamageReporting {
+            damaged = reporting.inputDamage.messages
+        }
         if !damaged.isEmpty {
             Console.error("\(damaged.count) damaged input file(s); the rest was built, replace them and re-run:")
             damaged.forEach { Console.error("  \($0)") }

@@ -17,6 +17,10 @@ enum BuildReport {
             let tokensOut = summary.usage.reduce(0) { $0 + $1.tokensOut }
             lines.append("  model: \(calls) calls, \(tokensIn) prompt tokens, \(tokensOut) generated tokens"
                          + (summary.elapsed > 0 ? String(format: " (%.0f generated tokens/s)", Double(tokensOut) / summary.elapsed) : ""))
+            for row in summary.usage where row.calls > 0 {
+                let cost = row.cost > 0 ? String(format: ", estimated cost %.4f", row.cost) : ""
+                lines.append("    \(row.stage) via \(row.backend): \(row.calls) calls, \(row.tokensIn) prompt + \(row.tokensOut) generated tokens\(cost)")
+            }
         }
         if !rejects.isEmpty {
             lines.append("  rejects by reason (all runs): " + rejects.map { "\($0.stage)/\($0.reason) \($0.count)" }.joined(separator: ", "))

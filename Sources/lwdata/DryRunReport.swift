@@ -8,12 +8,10 @@ import Store
 /// loading a model, taking the lock or writing anything.
 enum DryRunReport {
     static func run(config: PipelineConfig, directory: String, logger: Logger) async throws {
-        let identity = StageRegistry.needsModel(config)
-            ? try ModelHandleFactory.identity(config.model, pipelineDirectory: config.directory) : "none"
-        let (source, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: identity)
+        let identities = try ModelHandleFactory.identities(config)
+        let built = try StageRegistry.build(config, modelIdentity: identities.pipeline, stageModelIdentities: identities.byStage)
         let manifest = FileSystem.fileExists(directory + "/manifest.sqlite") ? try Manifest(directory: directory, readOnly: true) : nil
-        let stages = try await DryRunPlanner.plan(config: config, source: source, transforms: transforms,
-                                                  manifest: manifest, logger: logger)
+        let stages = try await DryRunPlanner.plan(config: config, stages: built, manifest: manifest, logger: logger)
         Console.out(text(stages, pipeline: config.name, directory: directory))
     }
 

@@ -81,9 +81,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
         let result: GenerationResult
         do {
-            result = try languageModel.generate(messages, parameters: parameters) { piece in
+            result = try languageModel.generate(messages, parameters: parameters, onText: { piece in
                 FileHandle.standardOutput.write(Data(piece.utf8))
-            }
+            })
         } catch {
             Console.error("\(error)")
             throw ExitCodes.failure

@@ -16,7 +16,7 @@ struct LWData: AsyncParsableCommand {
             its lock), 130 interrupted (re-run to resume).
             """,
         version: version,
-        subcommands: [BuildCommand.self, StatusCommand.self, InspectCommand.self, VerifyCommand.self, MergeCommand.self, ExportCommand.self,
+        subcommands: [BuildCommand.self, StatusCommand.self, AuditCommand.self, InspectCommand.self, VerifyCommand.self, MergeCommand.self, ExportCommand.self,
                       GCCommand.self, ReportCommand.self,
                       GenerateCommand.self, ServeCommand.self, BenchCommand.self]
     )

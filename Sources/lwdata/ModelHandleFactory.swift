@@ -3,26 +3,63 @@ import Decoder
 import Foundation
 import Generation
 import Pipeline
+import Stages
 import Store
 
 /// Builds the model handle a pipeline's `model:` section asks for.
 enum ModelHandleFactory {
+    /// The handles a pipeline's model stages call: the pipeline's `model:` (when a stage uses it)
+    /// and each stage's own `model:` (a stage whose settings equal the pipeline's shares its handle).
+    static func makeSet(_ config: PipelineConfig, outputDirectory: String) throws -> ModelSet {
+        var set = ModelSet()
+        if StageRegistry.needsModel(config) {
+            set.pipeline = try make(config.model, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
+        }
+        for stage in config.stages {
+            guard let settings = stage.model else { continue }
+            set.byStage[stage.name] = settings == config.model && set.pipeline != nil
+                ? set.pipeline : try make(settings, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
+        }
+        return set
+    }
+
+    /// The identities `makeSet` would give, without loading any model: the pipeline's (nil when no
+    /// stage uses it) and each stage's own.
+    static func identities(_ config: PipelineConfig) throws -> (pipeline: String?, byStage: [String: String]) {
+        let pipeline = StageRegistry.needsModel(config) ? try identity(config.model, pipelineDirectory: config.directory) : nil
+        var byStage: [String: String] = [:]
+        for stage in config.stages {
+            if let settings = stage.model { byStage[stage.name] = try identity(settings, pipelineDirectory: config.directory) }
+        }
+        return (pipeline, byStage)
+    }
+
     static func make(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
+        var handle = try makeHandle(settings, outputDirectory: outputDirectory, pipelineDirectory: pipelineDirectory)
+        if settings.pricePerMillionInput != nil || settings.pricePerMillionOutput != nil {
+            handle.prices = (settings.pricePerMillionInput ?? 0, settings.pricePerMillionOutput ?? 0)
+        }
+        return handle
+    }
+
+    private static func makeHandle(_ settings: ModelSettings, outputDirectory: String, pipelineDirectory: String) throws -> ModelHandle {
         let meter = UsageMeter()
         switch settings.backend {
         case .openai:
             guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
+            let identity = try identity(settings, pipelineDirectory: pipelineDirectory)
             var generator: TextGenerator = try OpenAIBackend(config: config)
-            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "openai", generator: generator,
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory), identity: identity) }
+            return ModelHandle(identity: identity, backendName: "openai", generator: generator,
                                contextTokens: settings.contextTokens ?? 32_768, countTokens: ModelHandle.estimateTokens,
                                enforcesFormat: false, meter: meter)
         case .builtin:
             let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
+            let identity = try identity(settings, pipelineDirectory: pipelineDirectory)
             let backend = try BuiltinBackend(modelPath: path, maxContext: settings.contextTokens, chatTemplate: settings.chatTemplate)
             var generator: TextGenerator = backend
-            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory)) }
-            return ModelHandle(identity: try identity(settings, pipelineDirectory: pipelineDirectory), backendName: "builtin", generator: generator,
+            if settings.requestCache { generator = CachingGenerator(inner: generator, cache: try RequestCache(directory: outputDirectory), identity: identity) }
+            return ModelHandle(identity: identity, backendName: "builtin", generator: generator,
                                contextTokens: backend.contextTokens, countTokens: backend.countTokens,
                                enforcesFormat: true, meter: meter)
         }

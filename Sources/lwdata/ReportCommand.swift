@@ -25,6 +25,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         let page = try ReportPage.write(report, directory: output.directory)
-        Console.out("\(report.records.count) final records, \(report.rejects.reduce(0) { $0 + $1.count }) rejects → \(page)")
+        let rows = try RecordBrowser.write(manifest: manifest, finalStage: report.finalStage, folder: output.directory + "/report")
+        Console.out("\(report.records.count) final records, \(report.rejects.reduce(0) { $0 + $1.count }) rejects → \(page) (record browser: \(rows) rows in records.html)")
     }
 }

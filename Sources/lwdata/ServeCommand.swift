@@ -66,16 +66,18 @@ struct ServeCommand: AsyncParsableCommand {
         server.start()
         Console.error("serving \(name) (\(backend.model.description)) on http://\(host):\(server.port)/v1")
         Console.out("listening on \(host):\(server.port)")
+        var sources: [DispatchSourceSignal] = []
         let stop = AsyncStream<Void> { continuation in
             for signo in [SIGINT, SIGTERM] {
                 signal(signo, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
                 source.setEventHandler { continuation.finish() }
                 source.resume()
-                continuation.onTermination = { _ in source.cancel() }
+                sources.append(source)
             }
         }
         for await _ in stop {}
+        sources.forEach { $0.cancel() }
         server.stop()
     }
 

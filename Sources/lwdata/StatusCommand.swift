@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Stages
 import Store
 
 /// `lwdata status`: what the output folder holds.
@@ -20,6 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
         let items = try manifest.itemCounts()
         let shards = try manifest.shards()
         let rejects = try manifest.rejectCounts()
+        let quality = try DatasetReport(manifest: manifest).quality
         let usage = try manifest.usage()
         let releases = try manifest.releases()
         let latest = ReleaseLayout(directory: output.directory).latestID()
@@ -49,10 +51,11 @@ struct StatusCommand: AsyncParsableCommand {
                      "files": .int($0.files.count), "records": .int($0.records), "bytes": .int($0.bytes)]
                 }),
                 "latest": latest.map(JSONValue.string) ?? .null,
+                "quality": quality.json,
                 "usage": .array(usage.map {
                     ["stage": .string($0.stage), "backend": .string($0.backend), "calls": .int($0.calls),
                      "retries": .int($0.retries), "errors": .int($0.errors), "tokens_in": .int($0.tokensIn),
-                     "tokens_out": .int($0.tokensOut)]
+                     "tokens_out": .int($0.tokensOut), "cost": .double($0.cost)]
                 }),
             ]
             Console.out(value.jsonString)
@@ -80,6 +83,7 @@ struct StatusCommand: AsyncParsableCommand {
             Console.out("releases: \(releases.count); latest \(current.id): \(current.records) records in \(current.files.count) file(s), "
                         + "\(Self.bytes(current.bytes)), published \(Date(timeIntervalSince1970: current.createdAt)) → \(output.directory)/latest")
         }
+        quality.lines().forEach(Console.out)
         if !rejects.isEmpty {
             Console.out("rejects by reason:")
             for r in rejects { Console.out("  \(r.stage): \(r.reason): \(r.count)") }
@@ -87,7 +91,8 @@ struct StatusCommand: AsyncParsableCommand {
         if !usage.isEmpty {
             Console.out("model usage:")
             for u in usage {
-                Console.out("  \(u.stage) via \(u.backend): \(u.calls) calls, \(u.retries) retries, \(u.errors) errors, \(u.tokensIn) tokens in, \(u.tokensOut) out")
+                Console.out("  \(u.stage) via \(u.backend): \(u.calls) calls, \(u.retries) retries, \(u.errors) errors, \(u.tokensIn) tokens in, \(u.tokensOut) out"
+                            + (u.cost > 0 ? String(format: ", estimated cost %.4f", u.cost) : ""))
             }
         }
     }

@@ -36,7 +36,8 @@ enum LWDataBinary {
         let out = Pipe(), err = Pipe()
         let process = try start(arguments, stdout: out, stderr: err)
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        var errData = Data()
+        // The reader thread fills `errData` and is awaited before it is read.
+        nonisolated(unsafe) var errData = Data()
         let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()

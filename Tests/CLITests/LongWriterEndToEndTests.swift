@@ -15,7 +15,7 @@ import Testing
         ]
         try queries.joined(separator: "\n").write(toFile: folder.file("queries.jsonl"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: folder.file("prompts"), withIntermediateDirectories: true)
-        for file in ["predict_length_step1.txt", "predict_length_step2.txt", "write.txt"] {
+        for file in ["predict_length_step1.txt", "predict_length_step2.txt", "write.txt", "judge.txt"] {
             try FileManager.default.copyItem(atPath: Repository.path("pipelines/prompts/" + file), toPath: folder.file("prompts/" + file))
         }
         try planPrompt.write(toFile: folder.file("prompts/plan_json.txt"), atomically: true, encoding: .utf8)
@@ -31,6 +31,8 @@ import Testing
                 params: {min_words: 300}
               - name: plan
               - name: write
+              - name: judge
+                params: {segment_words: 150}
               - name: export
             """.write(toFile: pipeline, atomically: true, encoding: .utf8)
         return pipeline
@@ -61,6 +63,20 @@ import Testing
             #expect(!response.contains("Main Point") && !response.contains("Word Count"))
             #expect((meta["produced_words"] as! Int) > 100)
             #expect((meta["plan"] as! [Any]).count >= 1)
+            // The judge's answers parse under the schema: every segment of the answer has six scores.
+            let quality = try #require(meta["quality"] as? [String: Any], "meta.quality")
+            let segments = try #require(quality["segments"] as? [[String: Any]])
+            #expect(segments.count >= 2, "answers of 300+ words are judged in segments of ~150 words")
+            #expect(quality["unjudged_segments"] == nil)
+            for segment in segments {
+                for dimension in ["relevance", "accuracy", "coherence", "clarity", "breadth_and_depth", "reading_experience"] {
+                    #expect((1...5).contains(segment[dimension] as? Int ?? 0), "\(dimension) in \(segment)")
+                }
+                #expect(!(segment["analysis"] as? String ?? "").isEmpty)
+            }
+            let sq = try #require(quality["s_q"] as? Double)
+            #expect((0...100).contains(sq))
+            #expect((segments.map { $0["words"] as! Int }.reduce(0, +)) == meta["produced_words"] as! Int)
         }
         let rejects = try LWDataBinary.run(["status", "--out", out])
         #expect(rejects.stdout.contains("predict-length: below_min_words: 1"))
@@ -69,7 +85,7 @@ import Testing
         let again = try LWDataBinary.run(["build", pipeline, "--out", out])
         #expect(again.status == 0)
         #expect(again.stdout.contains("model: 0 calls") || !again.stdout.contains("model:"), "\(again.stdout)")
-        for stage in ["mine", "predict-length", "plan", "write", "export"] {
+        for stage in ["mine", "predict-length", "plan", "write", "judge", "export"] {
             #expect(stageLine(again.stdout, stage).contains("computed 0,"), "\(stage): \(again.stdout)")
         }
 
@@ -79,7 +95,7 @@ import Testing
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(stageLine(changed.stdout, "mine").contains("computed 0,"))
         #expect(stageLine(changed.stdout, "predict-length").contains("computed 0,"))
-        for stage in ["plan", "write", "export"] {
+        for stage in ["plan", "write", "judge", "export"] {
             #expect(stageLine(changed.stdout, stage).contains("computed 2,"), "\(stage): \(changed.stdout)")
         }
         // The dataset holds the new version of each record, not both.

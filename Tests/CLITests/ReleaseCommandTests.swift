@@ -74,9 +74,10 @@ import TestSupport
         #expect(try recipe.build(["--quiet"]).status == 0)
         // A trainer polling `latest` the whole time.
         let stop = ManagedAtomicFlag()
+        let out = recipe.out
         let reader = Thread {
             while !stop.isSet {
-                do { stop.record(try Self.readLatest(recipe.out)) } catch { stop.fail("\(error)") }
+                do { stop.record(try Self.readLatest(out)) } catch { stop.fail("\(error)") }
             }
         }
         reader.start()

@@ -72,6 +72,7 @@ struct TestSocket {
         return true
     }
 
+    @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Everything the server sends until it closes (or the timeout).

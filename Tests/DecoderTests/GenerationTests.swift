@@ -25,7 +25,7 @@ struct GenerationTests {
     /// Generates, also collecting the streamed pieces.
     private static func generate(_ model: LanguageModel, _ parameters: SamplingParameters) throws -> (result: GenerationResult, streamed: String) {
         var streamed = ""
-        let result = try model.generate(messages, parameters: parameters) { streamed += $0 }
+        let result = try model.generate(messages, parameters: parameters, onText: { streamed += $0 })
         return (result, streamed)
     }
 
@@ -88,7 +88,7 @@ struct GenerationTests {
         let model = try LanguageModel(path: ModelLocator.existingModelPath())
         var streamed = ""
         let result = try model.generate([ChatMessage(role: "user", content: "What is the capital of Japan?")],
-                                        parameters: SamplingParameters(temperature: 0, maxTokens: 12)) { streamed += $0 }
+                                        parameters: SamplingParameters(temperature: 0, maxTokens: 12), onText: { streamed += $0 })
         #expect(result.text.contains("Tokyo"), "answer: \(result.text)")
         #expect(result.stopReason == .stop, "the model ends its turn")
         #expect(streamed == result.text)

@@ -55,7 +55,7 @@ struct GrammarTokenTests {
     ]
 
     @Test("invalid plans are rejected at the token holding the first wrong byte", arguments: invalidPlans.indices)
-    func invalidPlans(index: Int) throws {
+    func rejectsInvalidPlan(index: Int) throws {
         let tokenizer = try GrammarTestSupport.smolLM().tokenizer
         let eos = try #require(tokenizer.eosID)
         let grammar = try GrammarTestSupport.planGrammar()
@@ -189,7 +189,8 @@ struct GrammarTokenTests {
         let expected = try states.map { try serial.allowedTokens($0) }
 
         let shared = try TokenGrammar(format: .agentWritePlan(), vocabulary: vocabulary)
-        let results = UnsafeMutableBufferPointer<TokenMask?>.allocate(capacity: ids.count * 4)
+        // Each worker writes only its own slots.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<TokenMask?>.allocate(capacity: ids.count * 4)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         DispatchQueue.concurrentPerform(iterations: 4) { worker in

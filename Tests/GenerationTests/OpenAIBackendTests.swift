@@ -96,7 +96,7 @@ import Testing
         let server = try FaultServer()
         let folder = NSTemporaryDirectory() + "lwdata-cache-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let cached = CachingGenerator(inner: try backend(server), cache: try RequestCache(directory: folder))
+        let cached = CachingGenerator(inner: try backend(server), cache: try RequestCache(directory: folder), identity: "openai:test")
         let messages = [ChatMessage(role: "user", content: tagged("length"))]
         let first = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 16))
         let sent = server.attemptTimes(tagged("length")).count
@@ -106,7 +106,7 @@ import Testing
         let larger = try await cached.generate(messages, parameters: GenerationParameters(maxTokens: 64))
         #expect(!larger.cached && server.attemptTimes(tagged("length")).count > sent, "a larger max_tokens is a new request")
         // Errors are never cached.
-        let failing = CachingGenerator(inner: try backend(server, retries: 0), cache: try RequestCache(directory: folder))
+        let failing = CachingGenerator(inner: try backend(server, retries: 0), cache: try RequestCache(directory: folder), identity: "openai:test")
         _ = try await failing.generate([ChatMessage(role: "user", content: tagged("500-always"))], parameters: GenerationParameters())
         _ = try await failing.generate([ChatMessage(role: "user", content: tagged("500-always"))], parameters: GenerationParameters())
         #expect(server.attemptTimes(tagged("500-always")).count == 2)

@@ -109,19 +109,19 @@ import Testing
               - name: backtranslate
                 params: {min_constraints: \(min), max_constraints: \(max), constraints: \(kinds)}
             """))
-        return try BacktranslateStage(config.stages[1], pipeline: config, modelIdentity: "test")
+        return try BacktranslateStage(name: "backtranslate", settings: BacktranslateSettings(config.stages[1].params, pipeline: config))
     }
 
     let document = TextUnits("The ferry left the island at ten past eleven every night, whatever the weather, and Ruth cast off the stern line.")
 
     /// The worked example's own answer, read from the shipped prompt.
     func exampleAnswer(_ stage: BacktranslateStage) throws -> InferredInstruction {
-        let answer = try #require(stage.prompt.messages.first { $0.role == "assistant" })
+        let answer = try #require(stage.settings.prompt.messages.first { $0.role == "assistant" })
         return try #require(ConstraintParser.parse(answer.content))
     }
 
     func example(_ stage: BacktranslateStage) throws -> TextUnits {
-        TextUnits(try stage.prompt.render(["text": "", "min_constraints": "2", "max_constraints": "4", "kinds": "style, content"]).map(\.content).joined(separator: "\n"))
+        TextUnits(try stage.settings.prompt.render(["text": "", "min_constraints": "2", "max_constraints": "4", "kinds": "style, content"]).map(\.content).joined(separator: "\n"))
     }
 
     @Test func dropsConstraintsThatQuoteCopyRepeatOrWereCutOff() throws {

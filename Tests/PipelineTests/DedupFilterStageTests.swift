@@ -13,19 +13,25 @@ import Testing
     /// The first stage of these pipelines: each line of the input JSONL is a ready record (as the
     /// write stage emits them), one work item per line, cached by the line's content like `mine`.
     struct RecordFileSource: SourceStage {
-        let name = "records"
-        let kind = "records"
-        let configHash = "v1"
+        static let kind = "records"
+        static let logicVersion = 1
+        let name: String
+        let settings: ExportSettings
+
+        init(name: String, settings: ExportSettings) {
+            self.name = name
+            self.settings = settings
+        }
 
         func estimatedItems(context: StageContext) throws -> Int? { nil }
 
-        func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+        func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                      emit: (SourceItem) async throws -> Void) async throws {
             for (_, file) in try context.pipeline.inputFiles() {
                 let reader = try LineReader(path: file)
                 while let line = try reader.next() {
                     guard case .text(let bytes) = line else { continue }
-                    let key = ContentHash.of(name, configHash, SHA256.hex(of: bytes))
+                    let key = keys.key(SHA256.hex(of: bytes))
                     if finished[key] != nil { try await emit(.cached(cacheKey: key)); continue }
                     try await emit(.fresh(cacheKey: key, .records([try Record(line: bytes)])))
                 }
@@ -58,8 +64,12 @@ import Testing
             .write(toFile: folder.file("records.jsonl"), atomically: true, encoding: .utf8)
         try yaml.write(toFile: folder.file("pipeline.yaml"), atomically: true, encoding: .utf8)
         let config = try PipelineConfig.load(file: folder.file("pipeline.yaml"))
-        let (_, transforms) = try StageRegistry.makeStages(for: config)
-        #expect(transforms.first is DedupFilterStage)
+        let stages = try [RecordFileSource.build(config.stages[0], params: config.stages[0].params, selector: nil, pipeline: config, modelIdentity: nil)]
+            + StageRegistry.build(config).dropFirst()
+        guard case .barrier(let barrier) = stages[1].shape, let filter = barrier as? DedupFilterStage else {
+            Issue.record("the second stage is the dedup-filter barrier")
+            throw CancellationError()
+        }
         let manifest = try Manifest(directory: folder.file(out))
         func read(_ role: ShardRole) throws -> [Record] {
             var records: [Record] = []
@@ -68,11 +78,11 @@ import Testing
             }
             return records
         }
-        let runner = PipelineRunner(config: config, source: RecordFileSource(), transforms: transforms, manifest: manifest,
-                                    directory: folder.file(out), logger: Logger(label: "test"), cancellation: Cancellation())
+        let runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
+                                        directory: folder.file(out), logger: Logger(label: "test"), cancellation: Cancellation())
         let summary = try await runner.run(runID: "run-\(UUID().uuidString.prefix(6))")
         return Built(records: try read(.data), rejects: try read(.reject), summary: summary,
-                     counts: (transforms[0] as! DedupFilterStage).filterCounts)
+                     counts: filter.filterCounts)
     }
 
     /// Prose of distinct random words: `sentences` sentences of 12 words, five to a paragraph.

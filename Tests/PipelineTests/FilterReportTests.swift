@@ -88,6 +88,20 @@ import Testing
         #expect(dom.components(separatedBy: "<title>required 300, produced").count - 1 == 20)
         #expect(dom.contains("Rejects by reason") && dom.contains("dedup-filter · near_duplicate_response"))
 
+        // The record browser lists every final record and reject, and opens a record to its text.
+        let rows = try RecordBrowser.write(manifest: try Manifest(directory: out), finalStage: report.finalStage, folder: out + "/report")
+        #expect(rows == 20 + expected.count)
+        let browse = browser + ["--virtual-time-budget=4000", "--dump-dom"]
+        let listing = try runTool("chromium", browse + ["file://" + out + "/report/records.html"]).output
+        #expect(listing.contains("\(rows) of \(rows) records"), "\(listing.suffix(2000))")
+        let body = listing.components(separatedBy: "<tbody id=\"rows\">").last?.components(separatedBy: "</tbody>").first ?? ""
+        #expect(body.components(separatedBy: "<tr class=\"row ").count - 1 == rows)
+        #expect(body.components(separatedBy: "<tr class=\"row rejected").count - 1 == expected.count)
+        let opened = try runTool("chromium", browse + ["file://" + out + "/report/records.html#record=0"]).output
+        #expect(opened.contains("id=\"record-title\""), "\(opened.suffix(3000))")
+        let firstWords = try #require(try listingFirstResponse(out: out)).prefix(60)
+        #expect(opened.contains(String(firstWords)), "the opened record shows its answer")
+
         // … and draws them: a screenshot holds every chart colour.
         let png = folder.file("report.png")
         _ = try runTool("chromium", browser + ["--screenshot=" + png, "--window-size=1340,2400", "--force-device-scale-factor=0.5",
@@ -119,5 +133,12 @@ import Testing
         #expect(lengths.produced == 4000 && lengths.bucket == 4000 && lengths.lengthScore == LengthScore.score(required: 5000, produced: 4000))
         let plain = Record(id: "c", fields: ["messages": [["role": "user", "content": "q"], ["role": "assistant", "content": "one two three"]]])
         #expect(DatasetReport.lengths(of: plain) == .init(required: nil, produced: 3, lengthScore: nil, bucket: 0))
+    }
+
+    /// The answer of the browser's first row, read from the chunk file the page loads.
+    func listingFirstResponse(out: String) throws -> String? {
+        let script = try String(contentsOfFile: out + "/report/records/chunk-0.js", encoding: .utf8)
+        let json = script.dropFirst("LW.chunkLoaded(0, ".count).dropLast(3)
+        return try JSONValue.parse(Array(json.utf8)).array?.first?["response"]?.string
     }
 }

@@ -3,35 +3,6 @@ import TestSupport
 import Pipeline
 @testable import Stages
 
-@Suite struct ExplicitLengthTests {
-    @Test func englishForms() {
-        #expect(ExplicitLength.find(in: "Write a 5,000-word report on tea") == 5000)
-        #expect(ExplicitLength.find(in: "write a 3000-word essay on the French Revolution") == 3000)
-        #expect(ExplicitLength.find(in: "in about 5,000 words, explain") == 5000)
-        #expect(ExplicitLength.find(in: "at least 10,000 words please") == 10000)
-        #expect(ExplicitLength.find(in: "between 4,000 and 6,000 words") == 5000)
-        #expect(ExplicitLength.find(in: "a 4000-6000 words guide") == 5000)
-        #expect(ExplicitLength.find(in: "no more than 2500 words") == 2250)
-        #expect(ExplicitLength.find(in: "a 5k words story") == 5000)
-        #expect(ExplicitLength.find(in: "a 20 page research paper") == 10000)
-        #expect(ExplicitLength.find(in: "Summarize in 50 words") == 50)
-        #expect(ExplicitLength.find(in: "What is the capital of Peru?") == nil)
-        #expect(ExplicitLength.find(in: "List 3 reasons in 2023") == nil)
-    }
-
-    @Test func cjkForms() {
-        #expect(ExplicitLength.find(in: "写一篇5000字的报告") == 5000)
-        #expect(ExplicitLength.find(in: "不少于8000字") == 8000)
-        #expect(ExplicitLength.find(in: "写一篇关于黄山的游记，2000字左右。") == 2000)
-        #expect(ExplicitLength.find(in: "不超过3000字") == 2700)
-        #expect(ExplicitLength.find(in: "一万字的小说") == 10000)
-        #expect(ExplicitLength.find(in: "三千字") == 3000)
-        #expect(ExplicitLength.find(in: "東京について約3000字で書いてください") == 3000)
-        #expect(ExplicitLength.find(in: "3000자 분량의 보고서") == 3000)
-        #expect(ExplicitLength.cjkNumber("两千五百") == 2500)
-    }
-}
-
 @Suite struct LengthPredictionTests {
     @Test func heuristicBuckets() {
         #expect(LengthHeuristic.predict("What is the capital of Peru?") == .under2000)

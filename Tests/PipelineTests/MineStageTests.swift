@@ -18,13 +18,15 @@ import Testing
         let file = folder.file("pipeline.yaml")
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
         let config = try PipelineConfig.load(file: file)
-        var (source, transforms) = try StageRegistry.makeStages(for: config)
+        var stages = try StageRegistry.build(config)
         let out = folder.file(name)
         let manifest = try Manifest(directory: out)
         let cancellation = Cancellation()
-        if let cancelAfter { source = CancellingSource(inner: source, after: cancelAfter) }
-        let runner = PipelineRunner(config: config, source: source, transforms: transforms, manifest: manifest,
-                                    directory: out, logger: Logger(label: "test"), cancellation: cancellation)
+        if let cancelAfter, case .source(let mine as MineStage) = stages[0].shape {
+            stages[0] = stages[0].replacingShape(.source(CancellingSource(inner: mine, after: cancelAfter)))
+        }
+        let runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
+                                        directory: out, logger: Logger(label: "test"), cancellation: cancellation)
         let summary = try await runner.run(runID: "run-\(UUID().uuidString.prefix(6))")
         return Outcome(records: try readShards(manifest, .data), rejects: try readShards(manifest, .reject), summary: summary)
     }
@@ -121,18 +123,28 @@ import Testing
 
 /// Raises the build's cancellation (as SIGINT would) after a number of items, mid-run.
 struct CancellingSource: SourceStage {
-    let inner: SourceStage
-    let after: Int
+    static let kind = "cancelling-mine"
+    static let logicVersion = 1
+    let inner: MineStage
+    var after = Int.max
     var name: String { inner.name }
-    var kind: String { inner.kind }
-    var configHash: String { inner.configHash }
+    var settings: MineSettings { inner.settings }
+
+    init(name: String, settings: MineSettings) {
+        inner = MineStage(name: name, settings: settings)
+    }
+
+    init(inner: MineStage, after: Int) {
+        self.inner = inner
+        self.after = after
+    }
 
     func estimatedItems(context: StageContext) throws -> Int? { try inner.estimatedItems(context: context) }
 
-    func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+    func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                  emit: (SourceItem) async throws -> Void) async throws {
         var count = 0
-        try await inner.produce(context: context, finished: finished) { item in
+        try await inner.produce(context: context, keys: keys, finished: finished) { item in
             try await emit(item)
             count += 1
             if count == after { context.cancellation.cancel("test") }

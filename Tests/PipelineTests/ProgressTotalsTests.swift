@@ -11,19 +11,25 @@ import Testing
 @Suite struct ProgressTotalsTests {
     /// Each input line is a record, or a rejected item when it holds `"drop": true`.
     struct DroppingSource: SourceStage {
-        let name = "records"
-        let kind = "records"
-        let configHash = "v1"
+        static let kind = "records"
+        static let logicVersion = 1
+        let name: String
+        let settings: ExportSettings
+
+        init(name: String, settings: ExportSettings) {
+            self.name = name
+            self.settings = settings
+        }
 
         func estimatedItems(context: StageContext) throws -> Int? { nil }
 
-        func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+        func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                      emit: (SourceItem) async throws -> Void) async throws {
             for (_, file) in try context.pipeline.inputFiles() {
                 let reader = try LineReader(path: file)
                 while let line = try reader.next() {
                     guard case .text(let bytes) = line else { continue }
-                    let key = ContentHash.of(name, configHash, SHA256.hex(of: bytes))
+                    let key = keys.key(SHA256.hex(of: bytes))
                     if finished[key] != nil { try await emit(.cached(cacheKey: key)); continue }
                     let record = try Record(line: bytes)
                     if record["drop"] == .bool(true) {
@@ -48,10 +54,11 @@ import Testing
         try "name: t\ninputs: [records.jsonl]\nstages:\n  - name: records\n    kind: mine\n  - name: export\n".write(toFile: folder.file("pipeline.yaml"), atomically: true, encoding: .utf8)
         let config = try PipelineConfig.load(file: folder.file("pipeline.yaml"))
         for run in ["fresh", "resumed"] {
-            let (_, transforms) = try StageRegistry.makeStages(for: config)
-            let runner = PipelineRunner(config: config, source: DroppingSource(), transforms: transforms,
-                                        manifest: try Manifest(directory: folder.file("out")), directory: folder.file("out"),
-                                        logger: Logger(label: "test"), cancellation: Cancellation())
+            let stages = try [DroppingSource.build(config.stages[0], params: config.stages[0].params, selector: nil, pipeline: config, modelIdentity: nil)]
+                + StageRegistry.build(config).dropFirst()
+            let runner = try PipelineRunner(config: config, stages: stages,
+                                            manifest: try Manifest(directory: folder.file("out")), directory: folder.file("out"),
+                                            logger: Logger(label: "test"), cancellation: Cancellation())
             _ = try await runner.run(runID: "run-\(run)")
             let source = runner.progress[0].snapshot, export = runner.progress[1].snapshot
             #expect(source.done == 23, "\(run)")

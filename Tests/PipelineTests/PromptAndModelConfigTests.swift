@@ -66,13 +66,12 @@ import Testing
 
     @Test func longwriterPipelineBuildsItsStages() throws {
         let config = try PipelineConfig.load(file: Repository.path("pipelines/longwriter.yaml"))
-        let (source, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: "test-model")
-        #expect(source.kind == "mine")
-        #expect(transforms.map(\.kind) == ["predict-length", "plan", "write", "dedup-filter", "export"])
+        let stages = try StageRegistry.build(config, modelIdentity: "test-model")
+        #expect(stages.map(\.kind) == ["mine", "predict-length", "plan", "write", "judge", "dedup-filter", "export"])
         #expect(StageRegistry.needsModel(config))
-        // The model identity is part of every model stage's cache key.
-        let other = try StageRegistry.makeStages(for: config, modelIdentity: "another-model").1
-        #expect(transforms[0].configHash != other[0].configHash)
-        #expect(transforms[3].configHash == other[3].configHash)
+        // The model identity is part of every model stage's cache key, and of no other stage's.
+        let other = try StageRegistry.build(config, modelIdentity: "another-model")
+        #expect(stages[1].configHash != other[1].configHash)
+        #expect(stages[5].configHash == other[5].configHash)
     }
 }

@@ -10,19 +10,18 @@ import TestSupport
     func shippedPipelineLoads(_ name: String) throws {
         let file = Repository.path("pipelines/\(name).yaml")
         let config = try PipelineConfig.load(file: file)
-        let (source, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: "test")
+        let stages = try StageRegistry.build(config, modelIdentity: "test")
         #expect(StageRegistry.needsModel(config))
         #expect(!(try config.inputFiles()).isEmpty)
-        #expect(transforms.last?.kind == "export")
-        if name != "self-lengthen" { #expect(source.kind == "read-texts") }
+        #expect(stages.last?.kind == "export")
+        if name != "self-lengthen" { #expect(stages.first?.kind == "read-texts") }
         let check = try runTool("python3", [Repository.path("scripts/validate_records.py"), Repository.path("schemas/pipeline.schema.json"), file])
         #expect(check.status == 0, "\(check.output)")
     }
 
     @Test func allRoutesEveryRecipeWithSelect() throws {
         let config = try PipelineConfig.load(file: Repository.path("pipelines/all.yaml"))
-        let (_, transforms) = try StageRegistry.makeStages(for: config, modelIdentity: "test")
-        let selected = transforms.compactMap { $0 as? SelectingStage }
+        let selected = try StageRegistry.build(config, modelIdentity: "test").filter { $0.selector != nil }
         #expect(Set(selected.map(\.kind)) == ["lengthen", "predict-length", "plan", "write", "backtranslate", "constrain-length"])
         #expect(selected.first { $0.kind == "lengthen" }?.selector == RecordSelector(kinds: ["query"], share: 0.4))
     }

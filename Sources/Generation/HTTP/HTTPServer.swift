@@ -155,7 +155,8 @@ public final class HTTPServer: @unchecked Sendable {  // `listener` is closed on
             Self.setNonBlocking(reader.fd, false)
             var timeout = timeval(tv_sec: 60, tv_usec: 0)
             setsockopt(reader.fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let thread = Thread { [self] in answer(request, fd: reader.fd, reserved: reader.reserved) }
+            let fd = reader.fd, reserved = reader.reserved
+            let thread = Thread { [self] in answer(request, fd: fd, reserved: reserved) }
             thread.stackSize = 1 << 20
             thread.start()
             return
@@ -184,12 +185,10 @@ public final class HTTPServer: @unchecked Sendable {  // `listener` is closed on
     }
 
     /// glibc's `malloc_trim(0)`, looked up at run time (the Glibc module does not export malloc.h).
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
-
-    private static func trimHeap() { _ = mallocTrim?(0) }
+    private static func trimHeap() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
 
     /// Runs the handler for one request on this thread, then gives back its slot and memory.
     private func answer(_ request: HTTPRequest, fd: Int32, reserved: Int) {

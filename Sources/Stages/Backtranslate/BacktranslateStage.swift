@@ -12,30 +12,13 @@ import Pipeline
 /// as `prompts/backtranslate_format.txt` writes them) and `response` (the document), with
 /// `constraints`, `rejected`, and the document's `source` and `span`. A document longer than the
 /// prompt budget is shown as its beginning and end.
-public struct BacktranslateStage: TransformStage {
+public struct BacktranslateStage: MapStage {
+    public static let kind = "backtranslate"
+    public static let callsModel = true
+    public static let selectable = true
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "backtranslate"
-    public let concurrency: Int
-    let prompt: PromptTemplate
-    let rejectPrompt: PromptTemplate
-    let format: PromptTemplate
-    let kinds: [Constraint.Kind]
-    let minConstraints: Int
-    let maxConstraints: Int
-    let makeRejected: Bool
-    let retries: Int
-    let maxTokens: Int
-    let contextTokens: Int?
-    let sampling: SamplingSettings
-    let modelIdentity: String
-    public var configHash: String {
-        ContentHash.of(kind, prompt.hash, rejectPrompt.hash, format.hash, kinds.map(\.rawValue).joined(separator: ","),
-                       "\(minConstraints)-\(maxConstraints)", String(makeRejected), String(retries), String(maxTokens),
-                       String(contextTokens ?? 0), sampling.canonical, modelIdentity)
-    }
-
-    public static let keys = ["prompt", "reject_prompt", "format_prompt", "constraints", "min_constraints", "max_constraints",
-                              "rejected", "retries", "max_tokens", "context_tokens"] + SamplingSettings.keys
+    public let settings: BacktranslateSettings
 
     /// Words (CJK: characters) in a row that a constraint may share with the document before it
     /// counts as quoting it.
@@ -48,36 +31,15 @@ public struct BacktranslateStage: TransformStage {
     static let instructionMaxLength = 200
     static let constraintMaxLength = 120
 
-    public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try config.params.restricted(to: Self.keys)
-        name = config.name
-        concurrency = config.concurrency
-        prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/backtranslate.txt", pipelineDirectory: pipeline.directory)
-        rejectPrompt = try ModelStageSupport.prompt(p, key: "reject_prompt", default: "prompts/backtranslate_reject.txt", pipelineDirectory: pipeline.directory)
-        format = try ModelStageSupport.prompt(p, key: "format_prompt", default: "prompts/backtranslate_format.txt", pipelineDirectory: pipeline.directory)
-        switch try p.string("constraints") ?? "both" {
-        case "both": kinds = [.style, .content]
-        case "style": kinds = [.style]
-        case "content": kinds = [.content]
-        case let other: throw p.document.error(p.sub("constraints"), "expected both, style or content, found '\(other)'")
-        }
-        minConstraints = try p.int("min_constraints", range: 1...20) ?? 3
-        maxConstraints = try p.int("max_constraints", range: 1...20) ?? 6
-        guard maxConstraints >= minConstraints else {
-            throw p.document.error(p.sub("max_constraints"), "max_constraints (\(maxConstraints)) is below min_constraints (\(minConstraints))")
-        }
-        makeRejected = try p.bool("rejected") ?? true
-        retries = try p.int("retries", range: 0...10) ?? 2
-        maxTokens = try p.int("max_tokens", range: 32...16384) ?? 600
-        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
-        sampling = try SamplingSettings(p, temperature: 0.3, repetitionPenalty: 1.1)
-        self.modelIdentity = modelIdentity
+    public init(name: String, settings: BacktranslateSettings) {
+        self.name = name
+        self.settings = settings
     }
 
     /// The JSON Schema of the inferred instruction.
     var schema: String {
-        let kindList = kinds.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
-        return #"{"type":"object","properties":{"instruction":{"type":"string","minLength":20,"maxLength":\#(Self.instructionMaxLength)},"constraints":{"type":"array","minItems":\#(minConstraints),"maxItems":\#(maxConstraints),"items":{"type":"object","properties":{"kind":{"enum":[\#(kindList)]},"text":{"type":"string","minLength":15,"maxLength":\#(Self.constraintMaxLength)}},"required":["kind","text"]}}},"required":["instruction","constraints"]}"#
+        let kindList = settings.kinds.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
+        return #"{"type":"object","properties":{"instruction":{"type":"string","minLength":20,"maxLength":\#(Self.instructionMaxLength)},"constraints":{"type":"array","minItems":\#(settings.minConstraints),"maxItems":\#(settings.maxConstraints),"items":{"type":"object","properties":{"kind":{"enum":[\#(kindList)]},"text":{"type":"string","minLength":15,"maxLength":\#(Self.constraintMaxLength)}},"required":["kind","text"]}}},"required":["instruction","constraints"]}"#
     }
 
     /// The JSON Schema of the rejected constraints: exactly `count` strings.
@@ -87,14 +49,14 @@ public struct BacktranslateStage: TransformStage {
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
         let document = try ModelStageSupport.string(record, "text", stage: name)
-        let model = try ModelStageSupport.model(context, stage: name)
-        let generator = model.generator(forStage: name)
+        let caller = try ModelCaller(context, stage: name)
+        let model = caller.model
         var usage = CallUsage()
-        let slots = ["min_constraints": String(minConstraints), "max_constraints": String(maxConstraints),
-                     "kinds": kinds.map(\.rawValue).joined(separator: ", ")]
-        let skeleton = try prompt.render(slots.merging(["text": ""]) { a, _ in a })
+        let slots = ["min_constraints": String(settings.minConstraints), "max_constraints": String(settings.maxConstraints),
+                     "kinds": settings.kinds.map(\.rawValue).joined(separator: ", ")]
+        let skeleton = try settings.prompt.render(slots.merging(["text": ""]) { a, _ in a })
         let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
-        let budget = min(contextTokens ?? model.contextTokens, model.contextTokens) - fixed - maxTokens - 16
+        let budget = min(settings.contextTokens ?? model.contextTokens, model.contextTokens) - fixed - settings.maxTokens - 16
         guard budget >= 128 else {
             return .rejected(id: record.id, Rejection(reason: "context_overflow",
                                                       detail: "the prompt leaves \(budget) tokens for the document",
@@ -105,10 +67,10 @@ public struct BacktranslateStage: TransformStage {
         let exampleUnits = TextUnits(skeleton.map(\.content).joined(separator: "\n"))
         var attempts: [JSONValue] = []
         var accepted: (InferredInstruction, [JSONValue])?
-        for attempt in 0...retries {
-            let output = try await generate(generator, prompt, slots.merging(["text": excerpt.text]) { a, _ in a },
+        for attempt in 0...settings.retries {
+            let output = try await generate(caller, settings.prompt, slots.merging(["text": excerpt.text]) { a, _ in a },
                                             responseFormat: .jsonSchema(name: "inferred_instruction", schema: schema),
-                                            maxTokens: maxTokens, seed: ModelStageSupport.seed(name, record.id, String(attempt)), usage: &usage)
+                                            maxTokens: settings.maxTokens, seed: ModelStageSupport.seed(name, record.id, String(attempt)), usage: &usage)
             let checked = check(ConstraintParser.parse(output.text), document: documentUnits, example: exampleUnits)
             attempts.append(["raw": .string(output.text), "problem": checked.problem.map(JSONValue.string) ?? .null,
                              "finish_reason": .string(output.finishReason.rawValue)])
@@ -116,7 +78,7 @@ public struct BacktranslateStage: TransformStage {
         }
         guard let (inferred, dropped) = accepted else {
             return .rejected(id: record.id, Rejection(reason: "unusable_instruction",
-                                                      detail: "no usable instruction after \(retries + 1) attempts",
+                                                      detail: "no usable instruction after \(settings.retries + 1) attempts",
                                                       extra: ["source": record["source"] ?? .null, "attempts": .array(attempts)]))
         }
         var out = record
@@ -127,16 +89,16 @@ public struct BacktranslateStage: TransformStage {
         out["response"] = .string(document)
         out["instruction"] = .string(inferred.instruction)
         out["constraints"] = .array(inferred.constraints.map { ["kind": .string($0.kind.rawValue), "text": .string($0.text)] })
-        if makeRejected {
-            out["rejected"] = try await rejected(inferred, generator: generator, record: record, usage: &usage)
+        if settings.makeRejected {
+            out["rejected"] = try await rejected(inferred, caller: caller, record: record, usage: &usage)
         }
         out["generation"] = [
             "attempts": .int(attempts.count), "shown_words": .int(excerpt.shownWords), "excerpt": .bool(excerpt.isCut),
             "dropped_constraints": .array(dropped), "prompt_tokens": .int(usage.promptTokens),
             "completion_tokens": .int(usage.completionTokens), "seconds": .double((usage.seconds * 10).rounded() / 10),
-            "model": .string(modelIdentity),
-            "prompt_hashes": ["backtranslate": .string(prompt.hash), "reject": makeRejected ? .string(rejectPrompt.hash) : .null,
-                              "format": .string(format.hash)],
+            "model": .string(model.identity),
+            "prompt_hashes": ["backtranslate": .string(settings.prompt.hash), "reject": settings.makeRejected ? .string(settings.rejectPrompt.hash) : .null,
+                              "format": .string(settings.format.hash)],
         ]
         return .records([out])
     }
@@ -157,7 +119,7 @@ public struct BacktranslateStage: TransformStage {
         for constraint in inferred.constraints {
             let units = TextUnits(constraint.text)
             let reason: String?
-            if !kinds.contains(constraint.kind) { reason = "kind_not_allowed" }
+            if !settings.kinds.contains(constraint.kind) { reason = "kind_not_allowed" }
             else if LengthCounter.count(constraint.text) < 3 { reason = "too_short" }
             else if constraint.text.count >= Self.constraintMaxLength - 2 { reason = "cut_off" }
             else if NGrams.shares(units, with: document, n: n) { reason = "quotes_text" }
@@ -166,21 +128,21 @@ public struct BacktranslateStage: TransformStage {
             else { reason = nil }
             if let reason { dropped.append(["text": .string(constraint.text), "reason": .string(reason)]) } else { kept.append(constraint) }
         }
-        inferred.constraints = Array(kept.prefix(maxConstraints))
-        if inferred.constraints.count < minConstraints {
-            return (nil, dropped, "\(inferred.constraints.count) usable constraints, at least \(minConstraints) needed")
+        inferred.constraints = Array(kept.prefix(settings.maxConstraints))
+        if inferred.constraints.count < settings.minConstraints {
+            return (nil, dropped, "\(inferred.constraints.count) usable constraints, at least \(settings.minConstraints) needed")
         }
         return (inferred, dropped, nil)
     }
 
     /// The rejected version: each constraint minimally edited by the model, or by the rule edit
     /// where the model's edit is missing, unchanged or not minimal.
-    func rejected(_ inferred: InferredInstruction, generator: TextGenerator, record: Record, usage: inout CallUsage) async throws -> JSONValue {
+    func rejected(_ inferred: InferredInstruction, caller: ModelCaller, record: Record, usage: inout CallUsage) async throws -> JSONValue {
         let originals = inferred.constraints.map(\.text)
         let numbered = originals.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
         var edits: [String] = []
-        for attempt in 0...retries {
-            let output = try await generate(generator, rejectPrompt, ["instruction": inferred.instruction, "constraints": numbered],
+        for attempt in 0...settings.retries {
+            let output = try await generate(caller, settings.rejectPrompt, ["instruction": inferred.instruction, "constraints": numbered],
                                             responseFormat: .jsonSchema(name: "rejected_constraints", schema: Self.rejectedSchema(count: originals.count)),
                                             maxTokens: 60 * originals.count + 40, seed: ModelStageSupport.seed(name, "rejected", record.id, String(attempt)),
                                             usage: &usage)
@@ -202,18 +164,53 @@ public struct BacktranslateStage: TransformStage {
     /// The instruction as the training record's user turn.
     func render(_ instruction: String, _ constraints: [String]) throws -> String {
         let numbered = constraints.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
-        return try format.render(["instruction": instruction, "constraints": numbered]).last?.content ?? instruction
+        return try settings.format.render(["instruction": instruction, "constraints": numbered]).last?.content ?? instruction
     }
 
-    private func generate(_ generator: TextGenerator, _ template: PromptTemplate, _ slots: [String: String], responseFormat: OutputFormat,
+    private func generate(_ caller: ModelCaller, _ template: PromptTemplate, _ slots: [String: String], responseFormat: OutputFormat,
                           maxTokens: Int, seed: UInt64, usage: inout CallUsage) async throws -> GenerationOutput {
         let messages = try template.render(slots)
-        let parameters = GenerationParameters(temperature: sampling.temperature, topP: sampling.topP,
-                                              repetitionPenalty: sampling.repetitionPenalty, maxTokens: maxTokens, seed: seed,
-                                              responseFormat: responseFormat)
-        let output = try await generator.generate(messages, parameters: parameters)
-        if output.finishReason == .error { throw PipelineError.stage(name: name, message: output.error ?? "generation failed") }
+        let output = try await caller.generate(messages, settings.sampling.parameters(maxTokens: maxTokens, seed: seed, format: responseFormat))
         usage.add(output)
         return output
+    }
+}
+
+/// Parameters of the `backtranslate` stage.
+public struct BacktranslateSettings: StageSettings {
+    public static let keys = ["prompt", "reject_prompt", "format_prompt", "constraints", "min_constraints", "max_constraints",
+                              "rejected", "retries", "max_tokens", "context_tokens"] + SamplingSettings.keys
+    let prompt: PromptTemplate
+    let rejectPrompt: PromptTemplate
+    let format: PromptTemplate
+    let kinds: [Constraint.Kind]
+    let minConstraints: Int
+    let maxConstraints: Int
+    let makeRejected: Bool
+    let retries: Int
+    let maxTokens: Int
+    let contextTokens: Int?
+    let sampling: SamplingSettings
+
+    public init(_ p: ConfigObject, pipeline: PipelineConfig) throws {
+        prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/backtranslate.txt", pipelineDirectory: pipeline.directory)
+        rejectPrompt = try ModelStageSupport.prompt(p, key: "reject_prompt", default: "prompts/backtranslate_reject.txt", pipelineDirectory: pipeline.directory)
+        format = try ModelStageSupport.prompt(p, key: "format_prompt", default: "prompts/backtranslate_format.txt", pipelineDirectory: pipeline.directory)
+        switch try p.string("constraints") ?? "both" {
+        case "both": kinds = [.style, .content]
+        case "style": kinds = [.style]
+        case "content": kinds = [.content]
+        case let other: throw p.document.error(p.sub("constraints"), "expected both, style or content, found '\(other)'")
+        }
+        minConstraints = try p.int("min_constraints", range: 1...20) ?? 3
+        maxConstraints = try p.int("max_constraints", range: 1...20) ?? 6
+        guard maxConstraints >= minConstraints else {
+            throw p.document.error(p.sub("max_constraints"), "max_constraints (\(maxConstraints)) is below min_constraints (\(minConstraints))")
+        }
+        makeRejected = try p.bool("rejected") ?? true
+        retries = try p.int("retries", range: 0...10) ?? 2
+        maxTokens = try p.int("max_tokens", range: 32...16384) ?? 600
+        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
+        sampling = try SamplingSettings(p, temperature: 0.3, repetitionPenalty: 1.1)
     }
 }

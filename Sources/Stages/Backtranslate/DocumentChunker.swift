@@ -6,7 +6,7 @@
 /// last paragraph (trailing fragments). A paragraph too long to fit is cut between sentences.
 /// Document sizes are balanced: a text of 6,000 words with 2,000–5,000 gives two of about 3,000,
 /// not 5,000 and a dropped 1,000.
-public struct DocumentChunker: Sendable, Equatable {
+public struct DocumentChunker: Sendable, Equatable, Encodable {
     public var minWords: Int
     public var maxWords: Int
     public var dropReferences: Bool

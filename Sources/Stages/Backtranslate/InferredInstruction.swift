@@ -1,7 +1,7 @@
 /// One constraint of a backtranslated instruction: what the text's author had to respect.
 public struct Constraint: Sendable, Equatable {
     /// `style`: tone, voice, structure, form; `content`: what the text covers.
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, Encodable {
         case style, content
     }
 

@@ -1,7 +1,7 @@
 import Pipeline
 
 /// Parameters of the `read-texts` stage.
-public struct ReadTextsSettings: Sendable, Equatable {
+public struct ReadTextsSettings: StageSettings, Equatable {
     public var chunker = DocumentChunker()
     /// Read at most this many texts (0: all).
     public var limit = 0
@@ -14,6 +14,8 @@ public struct ReadTextsSettings: Sendable, Equatable {
     public static let keys = ["min_words", "max_words", "drop_references", "limit", "texts", "mine"]
 
     public init() {}
+
+    public init(_ params: ConfigObject, pipeline: PipelineConfig) throws { try self.init(params) }
 
     public init(_ params: ConfigObject) throws {
         let p = try params.restricted(to: Self.keys)
@@ -30,10 +32,5 @@ public struct ReadTextsSettings: Sendable, Equatable {
             guard !texts.isEmpty else { throw p.document.error(p.sub("mine"), "mine applies to the inputs not matched by texts; give texts too") }
             self.mine = try MineSettings(ConfigObject(p.document, path: p.sub("mine"), value: mine, allowed: MineSettings.keys))
         }
-    }
-
-    /// Canonical form for the cache key.
-    var canonical: String {
-        "min=\(chunker.minWords);max=\(chunker.maxWords);refs=\(chunker.dropReferences);limit=\(limit);texts=\(texts.joined(separator: ","))"
     }
 }

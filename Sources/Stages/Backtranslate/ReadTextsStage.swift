@@ -13,12 +13,12 @@ import Glibc
 /// read as the `mine` stage reads them (with the `mine` parameters), so that one pipeline can
 /// feed every recipe. Each text is one item; its cache key covers the file, the line and its bytes.
 public struct ReadTextsStage: SourceStage, InputDamageReporting {
+    public static let kind = "read-texts"
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "read-texts"
     public let settings: ReadTextsSettings
     public let inputDamage = InputDamageLog()
     let queries: MineStage?
-    public var configHash: String { ContentHash.of(kind, settings.canonical, queries?.configHash ?? "") }
 
     public init(name: String, settings: ReadTextsSettings) {
         self.name = name
@@ -37,7 +37,7 @@ public struct ReadTextsStage: SourceStage, InputDamageReporting {
         pipeline.inputs = pipeline.inputs.filter { !isText($0) }
         guard !pipeline.inputs.isEmpty else { return nil }
         return StageContext(runID: context.runID, pipeline: pipeline, logger: context.logger,
-                            cancellation: context.cancellation, model: context.model)
+                            cancellation: context.cancellation, models: context.models, progress: context.progress)
     }
 
     public func estimatedItems(context: StageContext) throws -> Int? {
@@ -53,10 +53,10 @@ public struct ReadTextsStage: SourceStage, InputDamageReporting {
         return total
     }
 
-    public func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+    public func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                         emit: (SourceItem) async throws -> Void) async throws {
         if let queries, let queryContext = queryContext(context) {
-            try await queries.produce(context: queryContext, finished: finished, emit: emit)
+            try await queries.produce(context: queryContext, keys: keys, finished: finished, emit: emit)
         }
         var seen: [String: String] = [:]
         var read = 0
@@ -68,7 +68,7 @@ public struct ReadTextsStage: SourceStage, InputDamageReporting {
                     if settings.limit > 0 && read >= settings.limit { return }
                     switch entry {
                     case let .failure(reason, detail, line, digest):
-                        let key = ContentHash.of(name, configHash, display, String(line), digest)
+                        let key = keys.key(display, String(line), digest)
                         if finished[key] != nil { try await emit(.cached(cacheKey: key)); return }
                         let id = ContentHash.of("reject", name, display, String(line))
                         try await emit(.fresh(cacheKey: key, .rejected(id: id, Rejection(
@@ -76,7 +76,7 @@ public struct ReadTextsStage: SourceStage, InputDamageReporting {
                             extra: ["source": ["file": .string(display), "line": .int(line)]]))))
                     case let .text(text, line, sourceID, digest):
                         read += 1
-                        let key = ContentHash.of(name, configHash, display, String(line ?? 0), digest)
+                        let key = keys.key(display, String(line ?? 0), digest)
                         let textID = ContentHash.of("text", TextNormalizer.normalize(text))
                         if finished[key] != nil {
                             seen[textID] = textID
@@ -97,8 +97,8 @@ public struct ReadTextsStage: SourceStage, InputDamageReporting {
                     }
                 }
             } catch {
-                guard try await inputDamage.reject(error, display: display, stage: name, configHash: configHash,
-                                                   context: context, finished: finished, emit: emit) else { throw error }
+                guard try await inputDamage.reject(error, display: display, keys: keys, context: context,
+                                                   finished: finished, emit: emit) else { throw error }
             }
         }
     }

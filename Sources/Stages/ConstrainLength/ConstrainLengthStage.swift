@@ -15,41 +15,16 @@ import Pipeline
 /// A scored record below `min_score` is rejected as `length_noncompliant`. The record keeps
 /// `original_query`, `length_constraint` (form, numbers, band, sentence, score) and
 /// `length.required_words` (the band's middle), so later stages compute S_l against it.
-public struct ConstrainLengthStage: TransformStage {
+public struct ConstrainLengthStage: MapStage {
+    public static let kind = "constrain-length"
+    public static let selectable = true
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "constrain-length"
-    public let concurrency: Int
-    let mode: String
-    let maker: RequirementMaker
-    let targets: [Int]
-    let minScore: Double
-    public var configHash: String {
-        ContentHash.of(kind, mode, maker.forms.map(\.rawValue).joined(separator: ","), targets.map(String.init).joined(separator: ","), "\(minScore)")
-    }
+    public let settings: ConstrainLengthSettings
 
-    public static let keys = ["mode", "forms", "targets", "min_score"]
-
-    public init(_ config: StageConfig) throws {
-        let p = try config.params.restricted(to: Self.keys)
-        name = config.name
-        concurrency = config.concurrency
-        mode = try p.string("mode") ?? "derive"
-        guard ["derive", "inject", "score"].contains(mode) else { throw p.document.error(p.sub("mode"), "expected derive, inject or score, found '\(mode)'") }
-        var forms: [LengthRequirement.Form] = []
-        for (i, value) in (try p.array("forms") ?? []).enumerated() {
-            guard let form = value.string.flatMap(LengthRequirement.Form.init(rawValue:)) else {
-                throw p.document.error(p.sub("forms") + "[\(i)]", "expected about, between, more_than or less_than, found \(value.jsonString)")
-            }
-            forms.append(form)
-        }
-        maker = RequirementMaker(forms: forms)
-        var targets: [Int] = []
-        for (i, value) in (try p.array("targets") ?? [500, 1000, 2000]).enumerated() {
-            guard let n = value.int, n > 0 else { throw p.document.error(p.sub("targets") + "[\(i)]", "expected a positive number of words, found \(value.jsonString)") }
-            targets.append(n)
-        }
-        self.targets = targets
-        minScore = try p.double("min_score", range: 0...1) ?? 0
+    public init(name: String, settings: ConstrainLengthSettings) {
+        self.name = name
+        self.settings = settings
     }
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
@@ -57,10 +32,10 @@ public struct ConstrainLengthStage: TransformStage {
         let language = record["language"]?.string ?? LanguageDetector.detect(query)
         let seed = ModelStageSupport.seed(name, record.id)
         let stated = Self.stated(in: record, query: query)
-        switch mode {
+        switch settings.mode {
         case "inject":
             if stated != nil { return .records([record]) }
-            return .records([constrained(record, query: query, requirement: maker.around(target: targets[Int(seed % UInt64(targets.count))], seed: seed),
+            return .records([constrained(record, query: query, requirement: settings.maker.around(target: settings.targets[Int(seed % UInt64(settings.targets.count))], seed: seed),
                                          language: language, mode: "inject", response: nil)])
         case "score":
             guard let stated else { return .records([record]) }
@@ -73,7 +48,7 @@ public struct ConstrainLengthStage: TransformStage {
                 return .rejected(id: record.id, Rejection(reason: "empty_response", detail: "no length to derive a requirement from",
                                                           extra: ["query": .string(query)]))
             }
-            return try scored(record, query: query, requirement: maker.fitting(length: produced, seed: seed), language: language, mode: "derive", rewrite: true)
+            return try scored(record, query: query, requirement: settings.maker.fitting(length: produced, seed: seed), language: language, mode: "derive", rewrite: true)
         }
     }
 
@@ -91,11 +66,11 @@ public struct ConstrainLengthStage: TransformStage {
         let response = try ModelStageSupport.string(record, "response", stage: name)
         let out = constrained(record, query: rewrite ? query : nil, requirement: requirement, language: language, mode: mode, response: response)
         let score = out["length_constraint"]?["score"]?.double ?? 0
-        guard score >= minScore else {
+        guard score >= settings.minScore else {
             return .rejected(id: record.id, Rejection(reason: "length_noncompliant",
-                                                      detail: String(format: "compliance %.2f with %@, below %.2f", score, requirement.form.rawValue, minScore),
+                                                      detail: String(format: "compliance %.2f with %@, below %.2f", score, requirement.form.rawValue, settings.minScore),
                                                       extra: ["query": .string(query), "length_constraint": out["length_constraint"] ?? .null,
-                                                              "value": .double(score), "threshold": .double(minScore)]))
+                                                              "value": .double(score), "threshold": .double(settings.minScore)]))
         }
         return .records([out])
     }
@@ -134,5 +109,36 @@ public struct ConstrainLengthStage: TransformStage {
         if trimmed.contains("\n") { return trimmed + "\n\n" + sentence }
         let ended = SentenceEnd.isComplete(trimmed)
         return trimmed + (ended ? "" : (cjk ? "。" : ".")) + (cjk ? "" : " ") + sentence
+    }
+}
+
+/// Parameters of the `constrain-length` stage.
+public struct ConstrainLengthSettings: StageSettings {
+    public static let keys = ["mode", "forms", "targets", "min_score"]
+    /// `derive`, `inject` or `score`.
+    let mode: String
+    let maker: RequirementMaker
+    /// Lengths (words; characters for CJK queries) `inject` centres requirements on.
+    let targets: [Int]
+    let minScore: Double
+
+    public init(_ p: ConfigObject, pipeline: PipelineConfig) throws {
+        mode = try p.string("mode") ?? "derive"
+        guard ["derive", "inject", "score"].contains(mode) else { throw p.document.error(p.sub("mode"), "expected derive, inject or score, found '\(mode)'") }
+        var forms: [LengthRequirement.Form] = []
+        for (i, value) in (try p.array("forms") ?? []).enumerated() {
+            guard let form = value.string.flatMap(LengthRequirement.Form.init(rawValue:)) else {
+                throw p.document.error(p.sub("forms") + "[\(i)]", "expected about, between, more_than or less_than, found \(value.jsonString)")
+            }
+            forms.append(form)
+        }
+        maker = RequirementMaker(forms: forms)
+        var targets: [Int] = []
+        for (i, value) in (try p.array("targets") ?? [500, 1000, 2000]).enumerated() {
+            guard let n = value.int, n > 0 else { throw p.document.error(p.sub("targets") + "[\(i)]", "expected a positive number of words, found \(value.jsonString)") }
+            targets.append(n)
+        }
+        self.targets = targets
+        minScore = try p.double("min_score", range: 0...1) ?? 0
     }
 }

@@ -10,7 +10,7 @@
 /// Outside the band the score falls linearly: below it to 0 at length 0, above it to 0 at twice
 /// the band's upper end. Lengths are CJK characters plus words (`LengthCounter`).
 public struct LengthRequirement: Sendable, Equatable {
-    public enum Form: String, Sendable, CaseIterable {
+    public enum Form: String, Sendable, CaseIterable, Encodable {
         case about
         case between
         case moreThan = "more_than"

@@ -1,7 +1,7 @@
 /// Makes length requirements with round numbers: from a response's actual length (so the pair
 /// complies by construction) or around a target length (before the response is written).
 /// Random choices come from a seed, so the same record always gets the same requirement.
-public struct RequirementMaker: Sendable {
+public struct RequirementMaker: Sendable, Encodable {
     public var forms: [LengthRequirement.Form]
 
     public init(forms: [LengthRequirement.Form] = LengthRequirement.Form.allCases) {

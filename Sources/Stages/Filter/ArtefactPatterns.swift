@@ -1,15 +1,13 @@
 import Foundation
 
-/// Text that does not belong in a finished long answer, in three kinds, each counted per line:
+/// Text that does not belong in a finished long answer, in two kinds, each counted per line:
 /// - `plan`: the writing plan leaking into the text (`Paragraph 3 - Main Point: … - Word Count: 500 words`,
 ///   a line starting with "Paragraph N", "Main Point:", "Word Count:", and their Chinese forms);
-/// - `meta`: the model talking about the task instead of doing it ("Sure, here is the essay",
-///   "As an AI language model", "I hope this helps", "In this paragraph, I will");
 /// - `error`: failure text and leaked control tokens (`<|im_end|>`, a Python traceback,
 ///   "Error:" lines, "Internal Server Error", "failed to generate").
 public enum ArtefactPatterns {
     public enum Kind: String, Sendable, CaseIterable {
-        case plan, meta, error
+        case plan, error
     }
 
     static let patterns: [Kind: [String]] = [
@@ -19,17 +17,6 @@ public enum ArtefactPatterns {
             #"\bword\s*count\s*\**\s*[:：]"#,
             #"^[\s#>*_-]*(第\s*[0-9一二三四五六七八九十百]+\s*段|段落\s*[0-9一二三四五六七八九十百]+)"#,
             #"(主要内容|字数)\s*[:：]"#,
-        ],
-        .meta: [
-            #"^\s*(sure|certainly|of course|okay|ok)\s*[,!.]\s*(here|i|below|let)"#,
-            #"\b(here is|here's|below is|below you will find) (the|a|an|your) (essay|article|story|report|paragraph|section|text|continuation|response|next part|draft|plan|guide)\b"#,
-            #"\bas an ai\b|\bas a (large )?language model\b"#,
-            #"\bi hope (this|that) helps\b|\blet me know if you\b"#,
-            #"\bin this (paragraph|section),? i will\b"#,
-            #"\bi (cannot|can't|am unable to) (write|complete|continue|help with)\b"#,
-            #"\bas (you )?requested (above|below)\b|\b(the|your) (instructions?|prompt) (above|below)\b"#,
-            #"\bwhen (doing|writing) my (writing|paragraph|essay|text|response)\b"#,
-            #"^\s*(好的|当然)[，,！!]|以下是.{0,12}(文章|内容|段落|报告)|希望(这|以上).{0,6}(对你|对您)?有(所)?帮助|作为一个?\s*AI"#,
         ],
         .error: [
             #"<\|(im_start|im_end|endoftext|eot_id|end_of_text)\|>"#,

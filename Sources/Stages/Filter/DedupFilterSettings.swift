@@ -1,9 +1,9 @@
 import Pipeline
 
 /// Parameters of the `dedup-filter` stage (`params:` in the pipeline file).
-public struct DedupFilterSettings: Sendable, Equatable {
+public struct DedupFilterSettings: StageSettings, Equatable {
     /// The text fields compared by near-duplicate detection.
-    public enum Field: String, Sendable, CaseIterable {
+    public enum Field: String, Sendable, CaseIterable, Encodable {
         case instruction, response
     }
 
@@ -29,7 +29,14 @@ public struct DedupFilterSettings: Sendable, Equatable {
     public static let nearDedupKeys = ["fields", "permutations", "bands", "shingle_size", "instruction_shingle_size",
                                        "cjk_shingle_size", "threshold", "seed"]
 
+    /// Everything but `memoryMB` shapes the output (memory only decides when sketches spill to disk).
+    private enum CodingKeys: String, CodingKey {
+        case instructionField, responseField, requiredLengthField, quality, exactDedup, nearDedupFields, minHash, instructionShingleSize
+    }
+
     public init() {}
+
+    public init(_ params: ConfigObject, pipeline: PipelineConfig) throws { try self.init(params) }
 
     public init(_ params: ConfigObject) throws {
         let p = try params.restricted(to: Self.keys)
@@ -69,10 +76,4 @@ public struct DedupFilterSettings: Sendable, Equatable {
         return settings
     }
 
-    /// Canonical form for the cache key.
-    public var canonical: String {
-        "in=\(instructionField);out=\(responseField);req=\(requiredLengthField);exact=\(exactDedup);"
-            + "near=\(nearDedupFields.map(\.rawValue).joined(separator: ","));\(minHash.canonical);ins=\(instructionShingleSize);"
-            + quality.canonical
-    }
 }

@@ -17,10 +17,11 @@ import Pipeline
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
+    // @unchecked: every mutable field is guarded by `lock`.
+    public static let kind = "dedup-filter"
+    public static let logicVersion = 2
     public let name: String
-    public let kind = "dedup-filter"
     public let settings: DedupFilterSettings
-    public var configHash: String { ContentHash.of(kind, settings.canonical) }
 
     /// Who a document of a near-duplicate index, or an exact hash, belongs to.
     enum Owner {
@@ -42,10 +43,13 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         var member: Int?
         var producedWords = 0
         var lengthScore: Double?
+        /// Content checks of a record that passed the rules (`content_checks` of the kept record).
+        var contentChecks: [String: JSONValue]?
     }
 
     private let lock = NSLock()
     private let checker: QualityChecker
+    private let contentChecks = ContentChecks()
     private let hashers: [DedupFilterSettings.Field: MinHasher]
     private let indexes: [DedupFilterSettings.Field: NearDuplicateIndex]
     /// Records compared for near-duplicates (kept by earlier runs, or new), their ranks, and the
@@ -57,10 +61,6 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
     private var counts = FilterCounts()
-
-    public convenience init(_ config: StageConfig) throws {
-        try self.init(name: config.name, settings: DedupFilterSettings(config.params))
-    }
 
     public init(name: String, settings: DedupFilterSettings) {
         self.name = name
@@ -123,6 +123,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             candidate.verdict = failure
             candidate.record = nil
         } else {
+            candidate.contentChecks = contentChecks.check(instruction: instruction, response: response)
             candidate.instructionHash = StableHash.of(TextNormalizer.normalize(instruction))
             candidate.responseHash = StableHash.of(TextNormalizer.normalize(response))
             for (field, hasher) in hashers { sketches[field] = hasher.sketch(of: field == .instruction ? instruction : response) }
@@ -243,6 +244,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
                 "duplicates_removed": .int(removed[candidate.id] ?? 0),
             ]
+            if let checks = candidate.contentChecks { kept["content_checks"] = .object(checks) }
             return (key, .records([kept]))
         }
     }

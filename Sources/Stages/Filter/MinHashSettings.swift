@@ -4,7 +4,7 @@
 /// candidate pair when all rows of one band agree, which happens with probability
 /// 1 − (1 − J^rows)^bands for Jaccard similarity J (14 × 8: 0.5 at J = 0.69, 0.92 at J = 0.8).
 /// A candidate pair counts as near-duplicate when its estimated similarity reaches `threshold`.
-public struct MinHashSettings: Sendable, Equatable {
+public struct MinHashSettings: Sendable, Equatable, Encodable {
     public var permutations = 112
     public var bands = 14
     /// Words per shingle.
@@ -20,8 +20,4 @@ public struct MinHashSettings: Sendable, Equatable {
 
     public var rows: Int { permutations / bands }
 
-    /// Canonical form for cache keys.
-    public var canonical: String {
-        "perm=\(permutations);bands=\(bands);shingle=\(shingleSize);cjk=\(cjkShingleSize);t=\(threshold);seed=\(seed)"
-    }
 }

@@ -82,15 +82,17 @@ public struct QualityChecker: Sendable {
                     detail: "the instruction is \(asked) but the response is \(written)"))
             }),
         ]
-        for (name, kind, limit) in [("plan_artefact", ArtefactPatterns.Kind.plan, s.maxPlanLines),
-                                    ("meta_talk", .meta, s.maxMetaLines), ("error_text", .error, s.maxErrorLines)] {
-            list.append((name, {
-                let found = ArtefactPatterns.lines(of: kind, in: response)
-                return .check(found.count > limit, RuleVerdict(
-                    rule: name, value: .int(found.count), threshold: .int(limit),
-                    detail: "\(found.count) line(s) of \(kind.rawValue) artefacts (at most \(limit)), first: \(found.first ?? "")"))
-            }))
-        }
+        list.append(Self.artefactRule("plan_artefact", .plan, in: response, limit: s.maxPlanLines))
+        list.append(("meta_talk", {
+            // Plan leakage is plan_artefact's to count.
+            let talk = TaskTalkDetector().hits(in: response).filter { $0.kind != .planLeak }
+            let kinds = Dictionary(grouping: talk, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
+            return .check(talk.count > s.maxMetaLines, RuleVerdict(
+                rule: "meta_talk", value: .int(talk.count), threshold: .int(s.maxMetaLines),
+                detail: "\(talk.count) sentence(s) of talk about the task (\(kinds.joined(separator: ", "))), at most \(s.maxMetaLines), "
+                    + "first: \(talk.first.map { String($0.sentence.prefix(120)) } ?? "")"))
+        }))
+        list.append(Self.artefactRule("error_text", .error, in: response, limit: s.maxErrorLines))
         let fractions: [(String, String, Double, (RepetitionStatistics) -> Double)] = [
             ("duplicate_lines", "of its lines repeat an earlier line", s.maxDuplicateLineFraction, { $0.duplicateLineFraction }),
             ("duplicate_line_chars", "of its characters are in repeated lines", s.maxDuplicateLineCharFraction,
@@ -115,6 +117,17 @@ public struct QualityChecker: Sendable {
             }))
         }
         return list
+    }
+
+    /// A rule that fails when more than `limit` lines hold `kind` artefacts.
+    private static func artefactRule(_ name: String, _ kind: ArtefactPatterns.Kind, in response: String,
+                                     limit: Int) -> (String, () -> RuleResult) {
+        (name, {
+            let found = ArtefactPatterns.lines(of: kind, in: response)
+            return .check(found.count > limit, RuleVerdict(
+                rule: name, value: .int(found.count), threshold: .int(limit),
+                detail: "\(found.count) line(s) of \(kind.rawValue) artefacts (at most \(limit)), first: \(found.first ?? "")"))
+        })
     }
 
     static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }

@@ -2,7 +2,7 @@ import Pipeline
 
 /// Thresholds of the record-level quality rules of `dedup-filter` (its `params:`).
 /// Any rule can be switched off by naming it in `disable`.
-public struct QualitySettings: Sendable, Equatable {
+public struct QualitySettings: Sendable, Equatable, Encodable {
     /// Fewest words (CJK characters plus words) a response may have.
     public var minWords = 100
     /// Most words a response may have.
@@ -74,13 +74,30 @@ public struct QualitySettings: Sendable, Equatable {
             + maxDuplicateNGramFraction.keys.sorted().map { "duplicate_\($0)gram" }
     }
 
-    /// Canonical form for the cache key.
-    public var canonical: String {
-        let top = maxTopNGramFraction.keys.sorted().map { "\($0):\(maxTopNGramFraction[$0]!)" }.joined(separator: ",")
-        let dup = maxDuplicateNGramFraction.keys.sorted().map { "\($0):\(maxDuplicateNGramFraction[$0]!)" }.joined(separator: ",")
-        return "words=\(minWords)-\(maxWords);sl=\(minLengthScore);art=\(maxPlanLines),\(maxMetaLines),\(maxErrorLines);"
-            + "lines=\(maxDuplicateLineFraction),\(maxDuplicateLineCharFraction);"
-            + "paras=\(maxDuplicateParagraphFraction),\(maxDuplicateParagraphCharFraction);top=\(top);dup=\(dup);"
-            + "off=\(disabled.sorted().joined(separator: ","))"
+    private enum CodingKeys: String, CodingKey {
+        case minWords, maxWords, minLengthScore, maxPlanLines, maxMetaLines, maxErrorLines, maxDuplicateLineFraction,
+             maxDuplicateLineCharFraction, maxDuplicateParagraphFraction, maxDuplicateParagraphCharFraction,
+             maxTopNGramFraction, maxDuplicateNGramFraction, disabled
+    }
+
+    /// Written by hand only because a `Set` and an `Int`-keyed dictionary have no canonical order
+    /// in JSON: the rule set is sorted and the n-gram limits keyed `"<n>gram"`, so the dedup-filter's
+    /// config hash (derived from this encoding) is the same on every run.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(minWords, forKey: .minWords)
+        try c.encode(maxWords, forKey: .maxWords)
+        try c.encode(minLengthScore, forKey: .minLengthScore)
+        try c.encode(maxPlanLines, forKey: .maxPlanLines)
+        try c.encode(maxMetaLines, forKey: .maxMetaLines)
+        try c.encode(maxErrorLines, forKey: .maxErrorLines)
+        try c.encode(maxDuplicateLineFraction, forKey: .maxDuplicateLineFraction)
+        try c.encode(maxDuplicateLineCharFraction, forKey: .maxDuplicateLineCharFraction)
+        try c.encode(maxDuplicateParagraphFraction, forKey: .maxDuplicateParagraphFraction)
+        try c.encode(maxDuplicateParagraphCharFraction, forKey: .maxDuplicateParagraphCharFraction)
+        let byName = { (limits: [Int: Double]) in Dictionary(uniqueKeysWithValues: limits.map { ("\($0.key)gram", $0.value) }) }
+        try c.encode(byName(maxTopNGramFraction), forKey: .maxTopNGramFraction)
+        try c.encode(byName(maxDuplicateNGramFraction), forKey: .maxDuplicateNGramFraction)
+        try c.encode(disabled.sorted(), forKey: .disabled)
     }
 }

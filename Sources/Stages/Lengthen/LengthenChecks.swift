@@ -1,7 +1,7 @@
 /// The checks a lengthening round must pass to be kept (Self-Lengthen): the text grew, it ends
 /// like a finished answer (terminal punctuation), and no n-gram of `ngramWords` words repeats
 /// (`ngramCJKCharacters` characters for text written mostly in CJK characters).
-public struct LengthenChecks: Sendable, Equatable {
+public struct LengthenChecks: Sendable, Equatable, Encodable {
     public var ngramWords = 10
     public var ngramCJKCharacters = 13
 

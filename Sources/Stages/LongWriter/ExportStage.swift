@@ -6,12 +6,13 @@ import Pipeline
 /// `self-lengthen`), required (when the record has a required length) and produced length (CJK
 /// characters plus words), the LongBench-Write length score S_l, the plan, per-step word counts,
 /// the other recipes' fields (`recipeFields`), model, prompt hashes, seeds, timings and tokens.
-public final class ExportStage: TransformStage, @unchecked Sendable {
+public final class ExportStage: MapStage, @unchecked Sendable {
+    // @unchecked: the counters are guarded by `lock`.
+    public static let kind = "export"
+    public static let logicVersion = 1
+    public static let outputFolder = "dataset"
     public let name: String
-    public let kind = "export"
-    public let concurrency = 1
-    public var configHash: String { ContentHash.of(kind, "v1") }
-    public var outputFolder: String { "dataset" }
+    public let settings: ExportSettings
     private let lock = NSLock()
     private var records = 0, words = 0
     private var scores: [Double] = []
@@ -19,10 +20,12 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
     /// Fields of the other recipes' records carried into `meta`: backtranslation's instruction,
     /// constraints, rejected version and span; Self-Lengthen's rounds; the length requirement.
     static let recipeFields = ["instruction", "constraints", "rejected", "span", "lengthen", "length_constraint", "original_query"]
+    /// Content checks carried into `meta`: the judge's scores (`quality`) and the filter's content flags (`content_checks`).
+    static let qualityFields = ["quality", "content_checks"]
 
-    public init(_ config: StageConfig) throws {
-        _ = try config.params.restricted(to: [])
-        name = config.name
+    public init(name: String, settings: ExportSettings) {
+        self.name = name
+        self.settings = settings
     }
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
@@ -47,7 +50,7 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
             meta["length_prediction"] = record["length"] ?? .null
         }
         if let plan = record["plan"] { meta["plan"] = plan }
-        for key in Self.recipeFields { if let value = record[key] { meta[key] = value } }
+        for key in Self.recipeFields + Self.qualityFields { if let value = record[key] { meta[key] = value } }
         if let generation = record["generation"]?.object {
             for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "prompt_hashes"] { meta[key] = generation[key] ?? .null }
         }
@@ -73,4 +76,10 @@ public final class ExportStage: TransformStage, @unchecked Sendable {
                     + "\(good) of \(scores.count) with S_l ≥ 80"]
         }
     }
+}
+
+/// The `export` stage has no parameters.
+public struct ExportSettings: StageSettings {
+    public static let keys: [String] = []
+    public init(_ params: ConfigObject, pipeline: PipelineConfig) throws {}
 }

@@ -1,15 +1,35 @@
+import Decoder
 import Foundation
 import Generation
 import Pipeline
 
-/// Pieces every model-calling stage shares.
-enum ModelStageSupport {
-    /// The model handle, or an error naming the stage when the build has none.
-    static func model(_ context: StageContext, stage: String) throws -> ModelHandle {
-        guard let model = context.model else { throw PipelineError.stage(name: stage, message: "this stage needs a model backend") }
-        return model
+/// The model calls of one stage: the build's backend, metered under the stage's name, with
+/// per-item seeds, and a failed call thrown as an error naming the stage (so the item is retried
+/// by the next build, never written with a failure message in it). Every model stage calls
+/// through this.
+struct ModelCaller: Sendable {
+    let stage: String
+    let model: ModelHandle
+    private let generator: TextGenerator
+
+    /// The caller of stage `stage`, or an error naming the stage when the build has no model.
+    init(_ context: StageContext, stage: String) throws {
+        guard let model = context.models.handle(forStage: stage) else { throw PipelineError.stage(name: stage, message: "this stage needs a model backend") }
+        self.stage = stage
+        self.model = model
+        generator = model.generator(forStage: stage)
     }
 
+    /// One call; an answer that failed is an error.
+    func generate(_ messages: [ChatMessage], _ parameters: GenerationParameters) async throws -> GenerationOutput {
+        let output = try await generator.generate(messages, parameters: parameters)
+        if output.finishReason == .error { throw PipelineError.stage(name: stage, message: output.error ?? "generation failed") }
+        return output
+    }
+}
+
+/// Pieces the stages share.
+enum ModelStageSupport {
     /// A per-item, per-purpose seed: the same item always samples the same way.
     static func seed(_ parts: String...) -> UInt64 {
         let hex = ContentHash.of(parts)
@@ -36,8 +56,10 @@ enum ModelStageSupport {
     }
 }
 
-/// Sampling settings a model stage reads from its params.
-struct SamplingSettings: Sendable, Equatable {
+/// Sampling settings a model stage reads from its params; `parameters` turns them into a request
+/// (the one conversion from stage settings to `GenerationParameters`; the built-in backend turns
+/// those into the decoder's `SamplingParameters`).
+struct SamplingSettings: Sendable, Equatable, Encodable {
     var temperature: Double
     var topP: Double
     var repetitionPenalty: Double
@@ -50,5 +72,9 @@ struct SamplingSettings: Sendable, Equatable {
         self.repetitionPenalty = try p.double("repetition_penalty", range: 0.5...2) ?? repetitionPenalty
     }
 
-    var canonical: String { "t=\(temperature);p=\(topP);rp=\(repetitionPenalty)" }
+    /// A request with these settings.
+    func parameters(maxTokens: Int, minTokens: Int = 0, seed: UInt64, format: OutputFormat = .text) -> GenerationParameters {
+        GenerationParameters(temperature: temperature, topP: topP, repetitionPenalty: repetitionPenalty, maxTokens: maxTokens,
+                             minTokens: minTokens, seed: seed, responseFormat: format)
+    }
 }

@@ -54,9 +54,9 @@ public enum PlanParser {
 /// Checks a plan against AgentWrite's rules and repairs what it can by rescaling, splitting and
 /// merging steps: 200–1,000 words a step, total within ±15% of the required length, at most 50 steps.
 public struct PlanValidator: Sendable {
-    public var minWords = 200
-    public var maxWords = 1000
-    public var maxSteps = 50
+    public var minWords = PlanSchema.minWordCount
+    public var maxWords = PlanSchema.maxWordCount
+    public var maxSteps = PlanSchema.maxParagraphs
     public var tolerance = 0.15
 
     public init() {}

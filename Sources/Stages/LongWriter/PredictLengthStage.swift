@@ -11,35 +11,17 @@ import Pipeline
 /// (for small models that under-predict). Queries predicted below `min_words` are dropped with
 /// reason `below_min_words`, and above `max_words` (when set, e.g. for quick samples) with
 /// reason `above_max_words`.
-public struct PredictLengthStage: TransformStage {
+public struct PredictLengthStage: MapStage {
+    public static let kind = "predict-length"
+    public static let callsModel = true
+    public static let selectable = true
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "predict-length"
-    public let concurrency: Int
-    let step1: PromptTemplate
-    let step2: PromptTemplate
-    let minWords: Int
-    let maxWords: Int
-    let retries: Int
-    let trust: String
-    let modelIdentity: String
-    public var configHash: String { ContentHash.of(kind, step1.hash, step2.hash, String(minWords), String(maxWords), String(retries), trust, modelIdentity) }
+    public let settings: PredictLengthSettings
 
-    public static let keys = ["prompt_step1", "prompt_step2", "min_words", "max_words", "retries", "trust"]
-
-    public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try config.params.restricted(to: Self.keys)
-        name = config.name
-        concurrency = config.concurrency
-        step1 = try ModelStageSupport.prompt(p, key: "prompt_step1", default: "prompts/predict_length_step1.txt", pipelineDirectory: pipeline.directory)
-        step2 = try ModelStageSupport.prompt(p, key: "prompt_step2", default: "prompts/predict_length_step2.txt", pipelineDirectory: pipeline.directory)
-        minWords = try p.int("min_words", range: 0...1_000_000) ?? 2000
-        maxWords = try p.int("max_words", range: 0...10_000_000) ?? 0
-        retries = try p.int("retries", range: 0...10) ?? 2
-        trust = try p.string("trust") ?? "model"
-        guard ["model", "heuristic", "max"].contains(trust) else {
-            throw p.document.error(p.sub("trust"), "expected model, heuristic or max, found '\(trust)'")
-        }
-        self.modelIdentity = modelIdentity
+    public init(name: String, settings: PredictLengthSettings) {
+        self.name = name
+        self.settings = settings
     }
 
     static let yesNo = OutputFormat.regex("(Yes|No)")
@@ -56,11 +38,10 @@ public struct PredictLengthStage: TransformStage {
             length["source"] = "explicit"
             required = explicit
         } else {
-            let model = try ModelStageSupport.model(context, stage: name)
-            let generator = model.generator(forStage: name)
+            let model = try ModelCaller(context, stage: name)
             var needsLong: Bool?
-            for attempt in 0...retries where needsLong == nil {
-                let answer = try await ask(generator, step1, query, format: Self.yesNo, maxTokens: 8, attempt: attempt, record: record)
+            for attempt in 0...settings.retries where needsLong == nil {
+                let answer = try await ask(model, settings.step1, query, format: Self.yesNo, maxTokens: 8, attempt: attempt, record: record)
                 raw.append(.string(answer))
                 needsLong = LengthAnswerParser.parseYesNo(answer)
             }
@@ -68,8 +49,8 @@ public struct PredictLengthStage: TransformStage {
             var bucket = LengthBucket.under2000
             if needsLong {
                 var parsed: LengthBucket?
-                for attempt in 0...retries where parsed == nil {
-                    let answer = try await ask(generator, step2, query, format: Self.category, maxTokens: 12, attempt: attempt, record: record)
+                for attempt in 0...settings.retries where parsed == nil {
+                    let answer = try await ask(model, settings.step2, query, format: Self.category, maxTokens: 12, attempt: attempt, record: record)
                     raw.append(.string(answer))
                     parsed = LengthAnswerParser.parseBucket(answer)
                 }
@@ -78,7 +59,7 @@ public struct PredictLengthStage: TransformStage {
             }
             length["model_bucket"] = .int(bucket.rawValue)
             let chosen: LengthBucket
-            switch trust {
+            switch settings.trust {
             case "heuristic": chosen = heuristic
             case "max": chosen = max(bucket, heuristic)
             default: chosen = bucket
@@ -88,6 +69,7 @@ public struct PredictLengthStage: TransformStage {
         }
         length["required_words"] = .int(required)
         length["raw_answers"] = .array(raw)
+        let minWords = settings.minWords, maxWords = settings.maxWords
         if required < minWords {
             return .rejected(id: record.id, Rejection(
                 reason: "below_min_words", detail: "predicted \(required) words, below the pipeline's floor of \(minWords)",
@@ -104,19 +86,43 @@ public struct PredictLengthStage: TransformStage {
         return .records([out])
     }
 
-    private func ask(_ generator: TextGenerator, _ template: PromptTemplate, _ query: String, format: OutputFormat,
+    private func ask(_ model: ModelCaller, _ template: PromptTemplate, _ query: String, format: OutputFormat,
                      maxTokens: Int, attempt: Int, record: Record) async throws -> String {
         let messages = try template.render(["query": query])
+        // Greedy first; a retry samples.
         let parameters = GenerationParameters(temperature: attempt == 0 ? 0 : 0.7, topP: 1, maxTokens: maxTokens,
                                               seed: ModelStageSupport.seed(name, record.id, String(attempt)), responseFormat: format)
-        let output = try await generator.generate(messages, parameters: parameters)
-        if output.finishReason == .error { throw PipelineError.stage(name: name, message: output.error ?? "generation failed") }
-        return output.text
+        return try await model.generate(messages, parameters).text
     }
 
     private func unparseable(_ record: Record, _ raw: [JSONValue], step: Int) -> StageOutcome {
         .rejected(id: record.id, Rejection(reason: "unparseable_length_answer",
-                                           detail: "step \(step) answer could not be read after \(retries + 1) attempts",
+                                           detail: "step \(step) answer could not be read after \(settings.retries + 1) attempts",
                                            extra: ["raw_answers": .array(raw), "query": record["query"] ?? .null]))
+    }
+}
+
+/// Parameters of the `predict-length` stage.
+public struct PredictLengthSettings: StageSettings {
+    public static let keys = ["prompt_step1", "prompt_step2", "min_words", "max_words", "retries", "trust"]
+    let step1: PromptTemplate
+    let step2: PromptTemplate
+    let minWords: Int
+    /// 0: no cap.
+    let maxWords: Int
+    let retries: Int
+    /// `model`, `heuristic` or `max`.
+    let trust: String
+
+    public init(_ p: ConfigObject, pipeline: PipelineConfig) throws {
+        step1 = try ModelStageSupport.prompt(p, key: "prompt_step1", default: "prompts/predict_length_step1.txt", pipelineDirectory: pipeline.directory)
+        step2 = try ModelStageSupport.prompt(p, key: "prompt_step2", default: "prompts/predict_length_step2.txt", pipelineDirectory: pipeline.directory)
+        minWords = try p.int("min_words", range: 0...1_000_000) ?? 2000
+        maxWords = try p.int("max_words", range: 0...10_000_000) ?? 0
+        retries = try p.int("retries", range: 0...10) ?? 2
+        trust = try p.string("trust") ?? "model"
+        guard ["model", "heuristic", "max"].contains(trust) else {
+            throw p.document.error(p.sub("trust"), "expected model, heuristic or max, found '\(trust)'")
+        }
     }
 }

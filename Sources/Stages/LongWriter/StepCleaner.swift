@@ -1,7 +1,8 @@
 import Foundation
 
-/// Cleans one written step: drops plan-style headings, talk about the task, and text repeated
-/// from earlier; finds repetition loops; trims a cut-off tail to the last full sentence.
+/// Cleans one written step: drops plan-style headings, the sentences `TaskTalkDetector` flags as
+/// talk about the task, and text repeated from earlier; finds repetition loops; trims a cut-off
+/// tail to the last full sentence.
 public enum StepCleaner {
     public struct Result: Sendable, Equatable {
         public var text: String
@@ -14,13 +15,7 @@ public enum StepCleaner {
         #"^\s*(#+\s*)?(\*\*)?\s*(main point|word count)\s*[:：].*$"#,
         #"^\s*(#+\s*)?(段落|第\s*\d+\s*段).*[:：].*$"#,
     ]
-    private static let metaPatterns = [
-        #"^\s*(sure|certainly|of course|okay|ok)[,!.].*$"#,
-        #"^.*\b(here is|here's|below is) (the |a |your )?(next )?(paragraph|section|text|content|continuation|part)\b.*$"#,
-        #"^.*\b(i hope (this|that) helps|let me know if|as an ai\b|as a language model|in this paragraph,? i will)\b.*$"#,
-        #"^.*(好的|以下是|希望对你有帮助).*$"#,
-    ]
-    private static let compiled: [NSRegularExpression] = (headingPatterns + metaPatterns).map {
+    private static let compiled: [NSRegularExpression] = headingPatterns.map {
         try! NSRegularExpression(pattern: $0, options: [.caseInsensitive, .anchorsMatchLines])
     }
     private static let failureMarkers = ["error:", "exception", "failed to generate", "<|im_end|>", "<|im_start|>", "<|endoftext|>"]
@@ -34,7 +29,10 @@ public enum StepCleaner {
             let range = NSRange(line.startIndex..., in: line)
             if compiled.contains(where: { $0.firstMatch(in: line, range: range) != nil }) { continue }
             if failureMarkers.contains(where: { line.lowercased().contains($0) }) { continue }
-            lines.append(echoes.dropEchoingSentences(dropPlanSentences(line)))
+            let kept = dropTaskTalk(echoes.dropEchoingSentences(dropPlanSentences(line)))
+            // A line emptied by the cleaning goes too (left in, it would read as a paragraph break).
+            if kept.isEmpty, !line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            lines.append(kept)
         }
         var cleaned = TextNormalizer.normalize(lines.joined(separator: "\n"))
         cleaned = dropRepeatedSentences(cleaned, previous: previous)
@@ -47,6 +45,12 @@ public enum StepCleaner {
     static func dropPlanSentences(_ line: String) -> String {
         guard ArtefactPatterns.contains(.plan, in: line) else { return line }
         return dropSentences(of: line) { ArtefactPatterns.contains(.plan, in: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Removes the sentences of `line` that `TaskTalkDetector` flags (task talk, plan leakage, refusals, apologies).
+    static func dropTaskTalk(_ line: String) -> String {
+        let detector = TaskTalkDetector()
+        return dropSentences(of: line) { detector.classify($0.trimmingCharacters(in: .whitespaces)) != nil }
     }
 
     /// `text` without the sentences (ended by `.!?。！？` or a line break) that `drop` picks.

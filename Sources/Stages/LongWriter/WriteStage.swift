@@ -9,34 +9,17 @@ import Pipeline
 /// word count; the built-in decoder is kept from
 /// ending a step long before its budget. Each output is cleaned, and asked again when it comes
 /// back empty or caught in a repetition loop; a failure message never enters the text.
-public struct WriteStage: TransformStage {
+public struct WriteStage: MapStage {
+    public static let kind = "write"
+    public static let callsModel = true
+    public static let selectable = true
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "write"
-    public let concurrency: Int
-    let prompt: PromptTemplate
-    let retries: Int
-    let sampling: SamplingSettings
-    let tokensPerWord: Double
-    let tokensPerCJKCharacter: Double
-    let contextTokens: Int?
-    let modelIdentity: String
-    public var configHash: String {
-        ContentHash.of(kind, prompt.hash, String(retries), sampling.canonical, "\(tokensPerWord)", "\(tokensPerCJKCharacter)", String(contextTokens ?? 0), modelIdentity)
-    }
+    public let settings: WriteSettings
 
-    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
-
-    public init(_ config: StageConfig, pipeline: PipelineConfig, modelIdentity: String) throws {
-        let p = try config.params.restricted(to: Self.keys)
-        name = config.name
-        concurrency = config.concurrency
-        prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/write.txt", pipelineDirectory: pipeline.directory)
-        retries = try p.int("retries", range: 0...10) ?? 2
-        sampling = try SamplingSettings(p, temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1)
-        tokensPerWord = try p.double("tokens_per_word", range: 0.5...5) ?? 1.4
-        tokensPerCJKCharacter = try p.double("tokens_per_cjk_character", range: 0.3...5) ?? 1.2
-        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
-        self.modelIdentity = modelIdentity
+    public init(name: String, settings: WriteSettings) {
+        self.name = name
+        self.settings = settings
     }
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {
@@ -48,14 +31,17 @@ public struct WriteStage: TransformStage {
             guard let point = v["main_point"]?.string, let words = v["word_count"]?.int else { return nil }
             return PlanStep(mainPoint: point, wordCount: words)
         }
-        let model = try ModelStageSupport.model(context, stage: name)
-        let generator = model.generator(forStage: name)
+        let caller = try ModelCaller(context, stage: name)
+        let model = caller.model
+        let prompt = settings.prompt, sampling = settings.sampling
         let cjk = ["zh", "ja", "ko"].contains(record["language"]?.string ?? "")
-        let perUnit = cjk ? tokensPerCJKCharacter : tokensPerWord
+        let perUnit = cjk ? settings.tokensPerCJKCharacter : settings.tokensPerWord
         let planText = plan.enumerated().map { "Paragraph \($0 + 1) - Main Point: \($1.mainPoint) - Word Count: \($1.wordCount) words" }
             .joined(separator: "\n")
-        let budget = ContextBudget(contextTokens: min(contextTokens ?? model.contextTokens, model.contextTokens),
+        let budget = ContextBudget(contextTokens: min(settings.contextTokens ?? model.contextTokens, model.contextTokens),
                                    countTokens: model.countTokens)
+        let progress = context.progress[name]
+        progress?.plan(units: plan.count, named: "sections")
         var paragraphs: [String] = []
         var steps: [JSONValue] = []
         var promptTokens = 0, completionTokens = 0
@@ -84,13 +70,11 @@ public struct WriteStage: TransformStage {
                                               "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
             var accepted: StepCleaner.Result?
             var attemptsUsed = 0
-            for attempt in 0...retries {
+            for attempt in 0...settings.retries {
                 attemptsUsed = attempt + 1
-                let parameters = GenerationParameters(temperature: sampling.temperature, topP: sampling.topP,
-                                                      repetitionPenalty: sampling.repetitionPenalty, maxTokens: maxTokens,
-                                                      minTokens: minTokens, seed: ModelStageSupport.seed(name, record.id, String(index), String(attempt)))
-                let output = try await generator.generate(messages, parameters: parameters)
-                if output.finishReason == .error { throw PipelineError.stage(name: name, message: output.error ?? "generation failed") }
+                let parameters = sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
+                                                     seed: ModelStageSupport.seed(name, record.id, String(index), String(attempt)))
+                let output = try await caller.generate(messages, parameters)
                 promptTokens += output.promptTokens
                 completionTokens += output.completionTokens
                 seconds += output.seconds
@@ -109,10 +93,11 @@ public struct WriteStage: TransformStage {
             }
             guard let accepted else {
                 return .rejected(id: record.id, Rejection(reason: "step_failed",
-                                                          detail: "step \(index + 1) came back empty or looping \(retries + 1) times",
+                                                          detail: "step \(index + 1) came back empty or looping \(settings.retries + 1) times",
                                                           extra: ["query": .string(query), "steps_done": .int(index)]))
             }
             paragraphs.append(accepted.text)
+            progress?.finishUnit()
             steps.append(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(step.wordCount),
                           "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)])
         }
@@ -121,7 +106,29 @@ public struct WriteStage: TransformStage {
         out["response"] = .string(paragraphs.joined(separator: "\n\n"))
         out["write_meta"] = ["steps": .array(steps), "prompt_tokens": .int(promptTokens), "completion_tokens": .int(completionTokens),
                              "seconds": .double((seconds * 10).rounded() / 10), "context_cuts": .int(contextCuts),
-                             "prompt_hash": .string(prompt.hash), "model": .string(modelIdentity)]
+                             "prompt_hash": .string(prompt.hash), "model": .string(model.identity)]
         return .records([out])
+    }
+}
+
+/// Parameters of the `write` stage.
+public struct WriteSettings: StageSettings {
+    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
+    let prompt: PromptTemplate
+    let retries: Int
+    /// First guess of tokens per written word (then follows what the model writes).
+    let tokensPerWord: Double
+    let tokensPerCJKCharacter: Double
+    /// Cap on a step's prompt plus answer, below the model's context.
+    let contextTokens: Int?
+    let sampling: SamplingSettings
+
+    public init(_ p: ConfigObject, pipeline: PipelineConfig) throws {
+        prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/write.txt", pipelineDirectory: pipeline.directory)
+        retries = try p.int("retries", range: 0...10) ?? 2
+        sampling = try SamplingSettings(p, temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1)
+        tokensPerWord = try p.double("tokens_per_word", range: 0.5...5) ?? 1.4
+        tokensPerCJKCharacter = try p.double("tokens_per_cjk_character", range: 0.3...5) ?? 1.2
+        contextTokens = try p.int("context_tokens", range: 512...1_048_576)
     }
 }

@@ -1,7 +1,7 @@
 import Pipeline
 
 /// Parameters of the `mine` stage (`params:` in the pipeline file).
-public struct MineSettings: Sendable, Equatable {
+public struct MineSettings: StageSettings, Equatable {
     /// Queries shorter than this many characters (after normalisation) are rejected.
     public var minChars = 2
     /// Queries longer than this many characters are rejected.
@@ -16,6 +16,8 @@ public struct MineSettings: Sendable, Equatable {
 
     public init() {}
 
+    public init(_ params: ConfigObject, pipeline: PipelineConfig) throws { try self.init(params) }
+
     public init(_ params: ConfigObject) throws {
         let p = try params.restricted(to: Self.keys)
         minChars = try p.int("min_chars", range: 0...1_000_000) ?? minChars
@@ -29,7 +31,4 @@ public struct MineSettings: Sendable, Equatable {
             languages.append(code)
         }
     }
-
-    /// Canonical form for the cache key.
-    var canonical: String { "min=\(minChars);max=\(maxChars);lang=\(languages.joined(separator: ","));limit=\(limit)" }
 }

@@ -8,16 +8,20 @@ import Store
 /// Each non-blank input line is one item; its cache key covers the file, the line number and
 /// the line's bytes, so appending lines to an input only computes the new ones.
 public struct MineStage: SourceStage, InputDamageReporting {
+    public static let kind = "mine"
+    public static let logicVersion = 1
     public let name: String
-    public let kind = "mine"
     public let settings: MineSettings
     public let inputDamage: InputDamageLog
-    public var configHash: String { ContentHash.of(kind, settings.canonical) }
     /// Lines longer than this many bytes are rejected without being held in memory.
     static let maxLineBytes = 64 << 20
 
+    public init(name: String, settings: MineSettings) {
+        self.init(name: name, settings: settings, inputDamage: InputDamageLog())
+    }
+
     /// `inputDamage` collects the damaged inputs (a stage reading queries for another passes its own).
-    public init(name: String, settings: MineSettings, inputDamage: InputDamageLog = InputDamageLog()) {
+    public init(name: String, settings: MineSettings, inputDamage: InputDamageLog) {
         self.name = name
         self.settings = settings
         self.inputDamage = inputDamage
@@ -33,7 +37,7 @@ public struct MineStage: SourceStage, InputDamageReporting {
         return settings.limit > 0 ? min(total, settings.limit) : total
     }
 
-    public func produce(context: StageContext, finished: [String: (recordID: String, rejected: Bool)],
+    public func produce(context: StageContext, keys: StageKeys, finished: [String: (recordID: String, rejected: Bool)],
                         emit: (SourceItem) async throws -> Void) async throws {
         var seen: [String: String] = [:]
         var kept = 0
@@ -46,8 +50,8 @@ public struct MineStage: SourceStage, InputDamageReporting {
                 do {
                     next = try reader.next()
                 } catch {
-                    guard try await inputDamage.reject(error, display: display, stage: name, configHash: configHash,
-                                                       context: context, finished: finished, emit: emit) else { throw error }
+                    guard try await inputDamage.reject(error, display: display, keys: keys, context: context,
+                                                       finished: finished, emit: emit) else { throw error }
                     break
                 }
                 guard let line = next else { break }
@@ -60,7 +64,7 @@ public struct MineStage: SourceStage, InputDamageReporting {
                 case .oversized(let count): bytes = Array("<\(count) bytes>".utf8)
                 }
                 if case .text = line, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                let key = ContentHash.of(name, configHash, display, String(lineNumber), SHA256.hex(of: bytes))
+                let key = keys.key(display, String(lineNumber), SHA256.hex(of: bytes))
                 if let done = finished[key] {
                     if !done.rejected { seen[done.recordID] = done.recordID; kept += 1 }
                     try await emit(.cached(cacheKey: key))

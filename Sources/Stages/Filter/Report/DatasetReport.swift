@@ -22,6 +22,8 @@ public struct DatasetReport: Sendable {
     public var rejects: [(stage: String, reason: String, count: Int)] = []
     /// Number of duplicate clusters of each size (kept record plus the duplicates dropped for it).
     public var clusterSizes: [Int: Int] = [:]
+    /// Content quality beside length: judge scores, coherence and task-talk flags.
+    public var quality = QualityFigures()
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct DatasetReport: Sendable {
                 try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
                     guard let line, let record = try? Record(line: line) else { return }
                     records.append(Self.lengths(of: record))
+                    quality.add(record)
                 }
             }
         }
@@ -105,6 +108,7 @@ public struct DatasetReport: Sendable {
                                        "counts": .array(lengthScoreHistogram.counts.map(JSONValue.int))],
             "rejects": .array(rejects.map { ["stage": .string($0.stage), "reason": .string($0.reason), "count": .int($0.count)] }),
             "duplicate_clusters": .array(clusterSizes.keys.sorted().map { ["size": .int($0), "clusters": .int(clusterSizes[$0]!)] }),
+            "quality": quality.json,
         ]
     }
 }

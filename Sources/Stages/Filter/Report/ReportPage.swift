@@ -29,11 +29,20 @@ public enum ReportPage {
         let good = scores.filter { $0 >= 80 }.count
         let rejected = report.rejects.reduce(0) { $0 + $1.count }
         let words = report.records.reduce(0) { $0 + $1.produced }
-        let summary = [
+        let quality = report.quality
+        let judged: String = quality.meanQualityScore.map { String(format: "%.1f of 100, %d judged", $0, quality.qualityScores.count) } ?? "not judged"
+        let weakest: String = quality.weakestDimension.map { "\($0.name) " + String(format: "%.1f of 5", $0.mean) } ?? "–"
+        let contradictions: String = quality.checked == 0 ? "not checked" : "\(quality.coherenceFlagged) of \(quality.checked) records"
+        let talk: String = quality.taskTalkShare.map { String(format: "%.1f%% of sentences, %d records", $0 * 100, quality.taskTalkRecords) } ?? "not checked"
+        let summary: [(String, String)] = [
             ("final records", "\(report.records.count)" + (report.finalStage.map { " (stage \($0))" } ?? "")),
             ("words in them", SVGCanvas.label(Double(words))),
             ("mean S_l", mean),
             ("S_l ≥ 80", scores.isEmpty ? "–" : "\(good) of \(scores.count)"),
+            ("mean S_q (judge)", judged),
+            ("weakest dimension", weakest),
+            ("coherence contradictions", contradictions),
+            ("task talk", talk),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
         ]
@@ -64,7 +73,7 @@ public enum ReportPage {
             </head>
             <body>
             <h1>lwdata report</h1>
-            <p class="meta">\(SVGCanvas.escape(directory)) · generated \(SVGCanvas.escape(ISO8601DateFormatter().string(from: generated))) · figures also in <a href="report.json">report.json</a></p>
+            <p class="meta">\(SVGCanvas.escape(directory)) · generated \(SVGCanvas.escape(ISO8601DateFormatter().string(from: generated))) · figures also in <a href="report.json">report.json</a> · read the records in the <a href="records.html">record browser</a></p>
             <table>
             \(rows)
             </table>

@@ -1,5 +1,3 @@
-import Pipeline
-
 /// Which records a stage works on, from its `select:` parameter: records of the listed `kinds`
 /// (the `kind` field every stage sets), and of those a stable `share` chosen by record id. Every
 /// other record passes the stage unchanged, so one pipeline can run several recipes side by side.
@@ -40,5 +38,15 @@ public struct RecordSelector: Sendable, Equatable {
         return Double(UInt64(hex, radix: 16) ?? 0) / Double(1 << 52)
     }
 
+    /// Splits the `select` key off a stage's parameters: the selector, and the parameters the stage itself reads.
+    public static func split(_ params: ConfigObject) throws -> (RecordSelector?, ConfigObject) {
+        guard let value = params.object["select"] else { return (nil, params) }
+        let selector = try RecordSelector(ConfigObject(params.document, path: params.sub("select"), value: value, allowed: keys))
+        var rest = params.object
+        rest["select"] = nil
+        return (selector, try ConfigObject(params.document, path: params.path, value: .object(rest), allowed: Array(rest.keys)))
+    }
+
+    /// Canonical form, part of the selecting stage's config hash.
     var canonical: String { "kinds=\(kinds.joined(separator: ","));share=\(share)" }
 }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Finds sentences of a written answer that talk about the writing task instead of doing it:
+/// the model presenting or commenting on its own text ("Here's what the end result looks like:",
+/// "I have just completed my second paragraph"), the writing plan leaking into the text
+/// ("Paragraph 3 - Main Point: …", "Word Count: 400 words"), refusals ("As an AI, I cannot …") and
+/// apologies ("I apologize for the confusion"), in English and Chinese.
+///
+/// Each sentence gets a score per kind from weighted features (`TaskTalkLexicon`): writing-process
+/// words with first or second person, references to the text itself, presentation phrases, plan
+/// labels, inability and apology phrases; dialogue in quotes and signs of a narrated scene (a
+/// letter, a diary, a time of day) count against talk about the task. A kind whose score reaches
+/// `threshold` is a hit; plan leakage wins over refusal, refusal over apology, apology over task
+/// talk. No model is used.
+public struct TaskTalkDetector: Sendable {
+    /// What a flagged sentence is.
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        /// The model talking about the task or its own text.
+        case taskTalk = "task_talk"
+        /// The writing plan (paragraph labels, main points, word counts) in the text.
+        case planLeak = "plan_leak"
+        /// The model declining to write.
+        case refusal
+        /// The model apologising as an assistant.
+        case apology
+    }
+
+    /// One flagged sentence.
+    public struct Hit: Sendable, Equatable {
+        public var sentence: String
+        public var kind: Kind
+        /// The winning kind's score (≥ the detector's threshold).
+        public var score: Double
+    }
+
+    /// Score a kind must reach for a sentence to be flagged.
+    public var threshold: Double
+
+    public init(threshold: Double = 2) {
+        self.threshold = threshold
+    }
+
+    /// The kind of talk `sentence` is, or nil for ordinary prose.
+    public func classify(_ sentence: String) -> Kind? {
+        hit(sentence)?.kind
+    }
+
+    /// The flagged kind of `sentence` with its score, or nil for ordinary prose.
+    public func hit(_ sentence: String) -> Hit? {
+        let scores = TaskTalkLexicon.scores(sentence)
+        for kind in Self.precedence {
+            if let score = scores[kind], score >= threshold { return Hit(sentence: sentence, kind: kind, score: score) }
+        }
+        return nil
+    }
+
+    /// The flagged sentences of `text`, in order (sentences as `TaskTalkDetector.sentences` splits them).
+    public func hits(in text: String) -> [Hit] {
+        Self.sentences(of: text).compactMap(hit)
+    }
+
+    /// How much of `text` is talk about the task.
+    public func share(of text: String) -> TaskTalkShare {
+        let all = Self.sentences(of: text)
+        return TaskTalkShare(sentences: all.count, hits: all.compactMap(hit))
+    }
+
+    /// The sentences of `text`: each line split at sentence ends, so a plan heading on its own line is its own sentence.
+    public static func sentences(of text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).flatMap { TextSegments.sentences(String($0)) }
+    }
+
+    static let precedence: [Kind] = [.planLeak, .refusal, .apology, .taskTalk]
+}
+
+/// The task talk found in one text.
+public struct TaskTalkShare: Sendable, Equatable {
+    /// Sentences in the text.
+    public var sentences: Int
+    /// The flagged ones.
+    public var hits: [TaskTalkDetector.Hit]
+
+    /// Flagged sentences over all sentences (0 for an empty text).
+    public var share: Double { sentences == 0 ? 0 : Double(hits.count) / Double(sentences) }
+
+    /// Flagged sentences by kind.
+    public var counts: [TaskTalkDetector.Kind: Int] {
+        hits.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+    }
+}
