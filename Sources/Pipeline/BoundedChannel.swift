@@ -10,6 +10,7 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     private var head = 0
     private var finished = false
     private var cancelled = false
+    private var sent = 0
     private var senders: [(Element, CheckedContinuation<Bool, Never>)] = []
     private var receivers: [CheckedContinuation<Element?, Never>] = []
 
@@ -17,12 +18,19 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
 
     private var count: Int { buffer.count - head }
 
+    /// Elements accepted by `send` so far: once the channel is finished, what its receivers were given.
+    public var sentCount: Int { lock.withLock { sent } }
+
+    /// Whether the sender finished the channel (not cancelled): `sentCount` is then final.
+    public var isFinished: Bool { lock.withLock { finished && !cancelled } }
+
     /// Sends an element; false when the channel was cancelled.
     @discardableResult
     public func send(_ element: Element) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             lock.lock()
             if cancelled || finished { lock.unlock(); continuation.resume(returning: false); return }
+            sent += 1
             if !receivers.isEmpty {
                 let receiver = receivers.removeFirst()
                 lock.unlock()

@@ -249,7 +249,7 @@ public final class PipelineRunner: @unchecked Sendable {
             try await group.waitForAll()
         }
         try await writer.finish()
-        if progress[index - 1].snapshot.finished { p.setTotal(progress[index - 1].snapshot.emitted + progress[index - 1].snapshot.cached) }
+        if input.isFinished { p.setTotal(input.sentCount) }
     }
 
     private func runBarrier(_ stage: any BarrierStage, index: Int, context: StageContext, writer: StageWriter,

@@ -46,9 +46,12 @@ struct BuildCommand: AsyncParsableCommand {
         let partition: Partition?
         do {
             partition = try part.map(Partition.init(parsing:)).flatMap { $0.count > 1 ? $0 : nil }
-            config = try PipelineConfig.load(file: pipeline)
-            _ = try StageRegistry.build(config)
-            _ = try config.inputFiles()
+            // Every error of the file is reported, not only the first.
+            let errors = ConfigErrorCollector()
+            config = try PipelineConfig(document: ConfigDocument(file: pipeline), errors: errors)
+            _ = try errors.attempt { try StageRegistry.build(config) }
+            _ = try errors.attempt { try config.inputFiles() }
+            try errors.finish()
             if let model {
                 config.model.path = (model as NSString).standardizingPath
                 if !config.model.path!.hasPrefix("/") { config.model.path = FileManager.default.currentDirectoryPath + "/" + model }
@@ -131,18 +134,29 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         // A part's folder holds part of the dataset: `lwdata merge` combines the parts, then publishes.
-        guard partition == nil else { return }
-        do {
-            let card = { (release: Release) throws -> String in
-                try DatasetCardWriter.markdown(directory: directory, release: release, config: config)
+        if partition == nil {
+            do {
+                let card = { (release: Release) throws -> String in
+                    try DatasetCardWriter.markdown(directory: directory, release: release, config: config)
+                }
+                if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID, card: card) {
+                    if !quiet { Console.out(line) }
+                    Console.logFile?.append("info", line)
+                }
+            } catch {
+                Console.error("the build succeeded but publishing its release failed: \(error)")
+                throw ExitCodes.failure
             }
-            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID, card: card) {
-                if !quiet { Console.out(line) }
-                Console.logFile?.append("info", line)
-            }
-        } catch {
-            Console.error("the build succeeded but publishing its release failed: \(error)")
-            throw ExitCodes.failure
+        }
+        // A damaged input file is bad input: what could be read of it and the other inputs was built.
+        var damaged: [String] = []
+        if case .source(let source) = stages.first?.shape, let reporting = source as? InputDamageReporting {
+            damaged = reporting.inputDamage.messages
+        }
+        if !damaged.isEmpty {
+            Console.error("\(damaged.count) damaged input file(s); the rest was built, replace them and re-run:")
+            damaged.forEach { Console.error("  \($0)") }
+            throw ExitCodes.badConfiguration
         }
     }
 

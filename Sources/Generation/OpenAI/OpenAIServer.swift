@@ -14,12 +14,15 @@ public final class OpenAIServer: @unchecked Sendable {
     public let generator: StreamingTextGenerator
     public let modelName: String
     public let defaultMaxTokens: Int
+    /// The model's context in tokens: a larger `max_tokens` is refused, as vLLM and OpenAI do.
+    public let contextTokens: Int?
     private let logger: Logger
     private var requestCounter = 0
     private let lock = NSLock()
 
     public init(generator: StreamingTextGenerator, modelName: String, defaultMaxTokens: Int = 1024,
-                logger: Logger = Logger(label: "lwdata.serve")) {
+                contextTokens: Int? = nil, logger: Logger = Logger(label: "lwdata.serve")) {
+        self.contextTokens = contextTokens
         self.generator = generator
         self.modelName = modelName
         self.defaultMaxTokens = defaultMaxTokens
@@ -116,6 +119,12 @@ public final class OpenAIServer: @unchecked Sendable {
         }
         let maxTokens = body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens
         guard maxTokens > 0 else { throw RequestError(message: "max_tokens must be positive") }
+        if let contextTokens, maxTokens > contextTokens {
+            throw RequestError(message: "max_tokens is \(maxTokens), more than this model's maximum context length of \(contextTokens) tokens; reduce max_tokens")
+        }
+        if let n = body.n, n != 1 {
+            throw RequestError(message: "n must be 1: this server returns one choice per request (got n=\(n)); send \(n) requests instead")
+        }
         let temperature = body.temperature ?? 1.0
         guard (0...2).contains(temperature) else { throw RequestError(message: "temperature must be between 0 and 2") }
         let topP = body.top_p ?? 1.0
