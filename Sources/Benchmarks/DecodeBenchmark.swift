@@ -147,6 +147,7 @@ public struct DecodeBenchmark {
     }
 
     private final class FailureBox: @unchecked Sendable {
+        // @unchecked: `error` is guarded by `lock`.
         private let lock = NSLock()
         private var error: Error?
         var first: Error? { lock.withLock { error } }

@@ -8,6 +8,7 @@ import Foundation
 /// so a stage's concurrency multiplies throughput instead of making requests compete for the
 /// cores. Requests that share a prompt prefix with a finished one reuse its keys and values.
 public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
+    // @unchecked: immutable references to the model and the engine, both safe to share (the engine locks its queue).
     public let model: LanguageModel
     public let engine: BatchEngine
     public let identity: String
@@ -87,6 +88,7 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
 
 /// A flag set from one thread and read from another.
 final class CancelFlag: @unchecked Sendable {
+    // @unchecked: `value` is guarded by `lock`.
     private let lock = NSLock()
     private var value = false
     var isSet: Bool { lock.withLock { value } }

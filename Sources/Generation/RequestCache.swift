@@ -8,6 +8,7 @@ import GRDB
 /// finished answers are kept (never errors); `max_tokens` is part of the key, so raising it
 /// never reuses an answer that was cut short.
 public final class RequestCache: @unchecked Sendable {
+    // @unchecked: GRDB's DatabasePool serialises writes and isolates reads; the path is immutable.
     public let path: String
     private let db: DatabasePool
 

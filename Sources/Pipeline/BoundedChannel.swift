@@ -4,6 +4,7 @@ import Foundation
 /// full (back-pressure), `receive` waits while it is empty and returns nil once it is finished
 /// and drained. `cancel` wakes everybody: pending and later sends fail, receives end.
 public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: the buffer, flags and waiters are guarded by `lock`.
     private let capacity: Int
     private let lock = NSLock()
     private var buffer: [Element] = []

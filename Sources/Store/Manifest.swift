@@ -6,6 +6,7 @@ import GRDB
 /// It is the truth about what is done: an item counts as done only once the shard holding its
 /// record is on disk under its final name and registered here, in the same transaction.
 public final class Manifest: @unchecked Sendable {
+    // @unchecked: GRDB's DatabasePool serialises writes and isolates reads; the rest is immutable.
     public let directory: String
     public let path: String
     private let db: DatabasePool

@@ -28,6 +28,7 @@ import Foundation
 /// needed there); only near the end of a budget is a narrower mask computed, cached per state and
 /// budget.
 public final class TokenGrammar: @unchecked Sendable {
+    // @unchecked: the lazily filled DFA and mask caches are guarded by `lock`; the rest is immutable.
     /// The format the grammar enforces.
     public let format: ResponseFormat
     /// Tokens that end the output, allowed only where the output is complete (even a stop token

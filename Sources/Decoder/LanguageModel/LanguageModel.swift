@@ -5,6 +5,7 @@ import Foundation
 ///
 /// `generate` is safe to call from several threads at once: each call has its own KV cache.
 public final class LanguageModel: @unchecked Sendable {
+    // @unchecked: an immutable model and tokenizer; the grammar cache is guarded by `grammarLock`.
     public let path: String
     public let model: LlamaModel
     public let tokenizer: BPETokenizer

@@ -211,6 +211,7 @@ public final class HTTPServer: @unchecked Sendable {  // `listener` is closed on
 
 /// One client connection; writes are serialised by a lock.
 private final class Connection: HTTPResponder, @unchecked Sendable {
+    // @unchecked: `fd`, `responded` and `streaming` are guarded by `lock`.
     private var fd: Int32
     private let lock = NSLock()
     private var responded = false

@@ -11,6 +11,7 @@ public protocol StreamingTextGenerator: TextGenerator {
 /// Serves a generator as an OpenAI-compatible API: `POST /v1/chat/completions` (plain and SSE
 /// streaming), `GET /v1/models`, `GET /health`. Bad requests get a 4xx with a JSON error body.
 public final class OpenAIServer: @unchecked Sendable {
+    // @unchecked: `requestCounter` is guarded by `lock`; everything else is immutable.
     public let generator: StreamingTextGenerator
     public let modelName: String
     public let defaultMaxTokens: Int
