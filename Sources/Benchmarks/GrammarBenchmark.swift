@@ -1,5 +1,6 @@
 import Decoder
 import Foundation
+import Stages
 import Pipeline
 
 /// `lwdata bench grammar`: decode speed of the built-in decoder with and without the plan's
@@ -67,11 +68,8 @@ public struct GrammarBenchmark: Sendable {
         let languageModel = try LanguageModel(path: path)
         console.note("loaded \(languageModel.description) from \(path)")
         let template = try PromptTemplate(file: prompt)
-        // The plan stage's bounds for `words` words: one paragraph per 1,000 to 300 words.
-        let minParagraphs = max(2, Int((Double(words) / 1000).rounded(.up)))
-        let format = ResponseFormat.agentWritePlan(minParagraphs: minParagraphs,
-                                                   maxParagraphs: min(50, max(minParagraphs, words / 300)),
-                                                   maxMainPointLength: 160)
+        // The plan stage's own schema for `words` words.
+        let format = ResponseFormat.jsonSchema(PlanSchema.json(required: words))
         let compileStart = Date()
         _ = try languageModel.grammar(for: format)
         let compileSeconds = Date().timeIntervalSince(compileStart)

@@ -8,9 +8,8 @@ struct GrammarBenchCommand: AsyncParsableCommand {
         commandName: "grammar",
         abstract: "Decode tokens/s with and without the plan JSON-schema grammar, and the plans written under it.",
         discussion: """
-            The grammar is ResponseFormat.agentWritePlan with the bounds the plan stage uses for \
-            the requested length (paragraphs, main points of at most 160 characters, 200-1000 words \
-            each). A first constrained run (not counted) builds the grammar's first states; \
+            The grammar is the plan stage's own JSON Schema (PlanSchema) for the requested length \
+            (paragraphs, main points of 10-160 characters, 200-1000 words each). A first constrained run (not counted) builds the grammar's first states; \
             its speed is reported as "cold".
             """)
 

@@ -1,3 +1,7 @@
+@testable import Decoder
+
+/// Formats the grammar tests decode under: a plan-shaped schema and yes/no and category labels.
+/// They live with the tests: the decoder knows no dataset schema (the plan stage's own is `PlanSchema` in Stages).
 extension ResponseFormat {
     /// The AgentWrite plan as a JSON schema:
     /// `{"paragraphs":[{"main_point":"…","word_count":N},…]}`, with `minParagraphs` to
