@@ -193,7 +193,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     private func runSource(context: StageContext, writer: StageWriter, output: BoundedChannel<Record>?) async throws {
         let p = progress[0]
-        defer { output?.finish(); p.markFinished() }
+        defer { finish(output, after: 0); p.markFinished() }
         let finished = try manifest.finishedKeys(stage: source.name)
         try await source.produce(context: context, keys: keys.stage(0), finished: finished) { item in
             switch item {
@@ -218,7 +218,7 @@ public final class PipelineRunner: @unchecked Sendable {
                         input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
         let p = progress[index]
         let keys = keys.stage(index)
-        defer { output?.finish(); p.markFinished() }
+        defer { finish(output, after: index); p.markFinished() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, stage.concurrency) {
                 group.addTask {
@@ -249,13 +249,12 @@ public final class PipelineRunner: @unchecked Sendable {
             try await group.waitForAll()
         }
         try await writer.finish()
-        if input.isFinished { p.setTotal(input.sentCount) }
     }
 
     private func runBarrier(_ stage: any BarrierStage, index: Int, context: StageContext, writer: StageWriter,
                             input: BoundedChannel<Record>, output: BoundedChannel<Record>?) async throws {
         let p = progress[index]
-        defer { output?.finish(); p.markFinished() }
+        defer { finish(output, after: index); p.markFinished() }
         while !cancellation.isCancelled, let record = await input.receive() {
             let key = keys.stage(index).key(record.id)
             let cached = try manifest.cachedItem(stage: stage.name, cacheKey: key)
@@ -276,6 +275,14 @@ public final class PipelineRunner: @unchecked Sendable {
             try await forward(outcome, progress: p, to: output)
         }
         try await writer.finish()
+    }
+
+    /// Ends the output of stage `index`: the next stage's total is then what it carried, shown
+    /// while the next stage still works on it.
+    private func finish(_ output: BoundedChannel<Record>?, after index: Int) {
+        guard let output else { return }
+        output.finish()
+        if output.isFinished { progress[index + 1].setTotal(output.sentCount) }
     }
 
     private func forward(_ outcome: StageOutcome, progress p: StageProgress, to output: BoundedChannel<Record>?) async throws {
