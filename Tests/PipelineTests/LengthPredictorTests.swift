@@ -155,3 +155,57 @@ import TestSupport
         #expect(vote.longShort >= 0.95)
     }
 }
+
+/// The stage without a model: the vote of the heuristic and the neighbours decides, the record
+/// keeps each signal, and a user's labelled file adds neighbours and keys the stage.
+@Suite struct PredictLengthVoteStageTests {
+    static let prompts = "prompt_step1: \(Repository.path("pipelines/prompts/predict_length_step1.txt")), "
+        + "prompt_step2: \(Repository.path("pipelines/prompts/predict_length_step2.txt"))"
+
+    func pipeline(_ params: String) -> String {
+        """
+        name: t
+        inputs: [queries.txt]
+        stages:
+          - name: mine
+          - name: predict-length
+            params: {\(Self.prompts), min_words: 0, weight_model_builtin: 0, weight_model_openai: 0\(params)}
+        """
+    }
+
+    @Test func theVoteDecidesWithoutAModelAndTheRecordKeepsEverySignal() async throws {
+        let folder = TempFolder("predict-length-vote")
+        try ["Write a novel about a beekeeper who inherits a haunted orchard",
+             "how do I descale a kettle with vinegar",
+             "Write a 3,000-word essay on bees"].joined(separator: "\n").write(toFile: folder.file("queries.txt"), atomically: true, encoding: .utf8)
+        let outcome = try await MineStageTests.build(pipeline(""), in: folder)
+        let lengths = Dictionary(uniqueKeysWithValues: outcome.records.filter { $0["kind"]?.string == "length" }.map { ($0["query"]!.string!, $0["length"]!) })
+        let novel = try #require(lengths["Write a novel about a beekeeper who inherits a haunted orchard"])
+        #expect(novel["bucket"]?.int == 16000 && novel["required_words"]?.int == 16000 && novel["source"]?.string == "vote")
+        #expect(novel["heuristic_bucket"]?.int == 16000 && novel["neighbours_bucket"]?.int != nil && novel["model_bucket"] == nil)
+        #expect(novel["neighbours"]?.array?.count == 3)
+        #expect(novel["predictor"]?.string?.hasPrefix("vote: heuristic 1.0, neighbours (tfidf) 1.2, model 0.0") == true)
+        #expect(lengths["how do I descale a kettle with vinegar"]?["bucket"]?.int == 0)
+        #expect(lengths["Write a 3,000-word essay on bees"]?["source"]?.string == "explicit", "the stated length still wins")
+    }
+
+    @Test func aUserLabelledFileAddsNeighboursAndKeysTheStage() throws {
+        let folder = TempFolder("predict-length-labelled")
+        try "".write(toFile: folder.file("queries.txt"), atomically: true, encoding: .utf8)
+        func built(_ labels: String, trust: String) throws -> (PipelineStage, PredictLengthStage) {
+            try labels.write(toFile: folder.file("mine.jsonl"), atomically: true, encoding: .utf8)
+            let file = folder.file("pipeline.yaml")
+            try pipeline(", labelled: [builtin, mine.jsonl], trust: \(trust)").write(toFile: file, atomically: true, encoding: .utf8)
+            let stage = try StageRegistry.build(try PipelineConfig.load(file: file))[1]
+            guard case .map(let predict as PredictLengthStage) = stage.shape else { throw PipelineError.stage(name: "t", message: "not predict-length") }
+            return (stage, predict)
+        }
+        let zorb = #"{"query": "zorbify the quux", "bucket": 8000}"# + "\n" + #"{"query": "zorbify the quux again", "bucket": 8000}"#
+        let (first, stage) = try built(zorb, trust: "neighbours")
+        #expect(stage.predictor.neighbours.examples.count == LabelledQueries.builtin.filter(\.isTraining).count + 2)
+        #expect(stage.predictor.neighbours.vote("please zorbify my quux").bucket == .words8000)
+        let (second, _) = try built(zorb.replacingOccurrences(of: "8000", with: "4000"), trust: "neighbours")
+        #expect(first.configHash != second.configHash, "the labelled file's content is part of the stage's hash")
+        #expect(throws: (any Error).self) { try built(#"{"query": "x", "bucket": 1234}"#, trust: "vote") }
+    }
+}
