@@ -20,32 +20,40 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         // Quantized int8 matrix kernels (AVX-512 VNNI / AVX2 chosen at run time) and the thread pool.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("pthread")]),
-        .target(name: "Decoder", dependencies: ["CBLAS", "CKernels"],
+        // The vocabulary every layer shares (chat messages, generation requests and answers): no dependencies.
+        .target(name: "Messages"),
+        .target(name: "Decoder", dependencies: ["Messages", "CBLAS", "CKernels"],
                 // Optimised even in debug builds: the tests run the real model, which is tens of
                 // times slower unoptimised. Only this target pays the longer compile.
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug)),
                                 .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
         .target(name: "Generation", dependencies: [
-            "Decoder", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            "Messages", "Digest", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
+        // The built-in decoder as a `TextGenerator`: the only bridge from Generation to Decoder.
+        .target(name: "BuiltinGeneration", dependencies: ["Decoder", "Generation", "Messages"]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
-        .target(name: "Store", dependencies: ["CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+        // SHA-256 and the short content hashes built on it: one implementation for every layer.
+        .target(name: "Digest", dependencies: ["CCrypto"]),
+        .target(name: "Store", dependencies: ["CZstd", "Digest", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pipeline", dependencies: [
-            "Store", "Generation", "Yams", .product(name: "Logging", package: "swift-log"),
+            "Store", "Generation", "Messages", "Digest", "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Stages", dependencies: ["Pipeline"]),
+        .target(name: "Stages", dependencies: ["Pipeline", "Messages", "Digest"]),
+        // `lwdata bench`'s measurements (store, dedup, grammar, decode); the CLI only parses their options.
+        .target(name: "Benchmarks", dependencies: ["Decoder", "Digest", "Pipeline", "Stages", "Store"]),
         .executableTarget(name: "lwdata", dependencies: [
-            "Stages", "Pipeline", "Store", "Generation", "Decoder",
+            "Benchmarks", "Stages", "Pipeline", "Store", "Generation", "BuiltinGeneration", "Messages", "Digest", "Decoder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DecoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Digest", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DecoderTests", dependencies: ["Decoder", "Messages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Messages", "Digest", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Decoder"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "BuiltinGeneration", "Messages", "Decoder"]),
     ],
     swiftLanguageModes: [.v6]
 )

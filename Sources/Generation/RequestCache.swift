@@ -1,4 +1,5 @@
-import Decoder
+import Digest
+import Messages
 import Foundation
 import GRDB
 
@@ -7,6 +8,7 @@ import GRDB
 /// finished answers are kept (never errors); `max_tokens` is part of the key, so raising it
 /// never reuses an answer that was cut short.
 public final class RequestCache: @unchecked Sendable {
+    // @unchecked: GRDB's DatabasePool serialises writes and isolates reads; the path is immutable.
     public let path: String
     private let db: DatabasePool
 
@@ -30,7 +32,7 @@ public final class RequestCache: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let payload = (try? encoder.encode(CacheKeyPayload(identity: identity, messages: messages, parameters: parameters))) ?? Data()
-        return ContentDigest.hex(payload)
+        return SHA256.hex(of: payload)
     }
 
     public func lookup(_ key: String) throws -> GenerationOutput? {

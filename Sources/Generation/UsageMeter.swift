@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 
 /// Counts model calls, retries, errors and tokens per stage and backend, and hands each call to a

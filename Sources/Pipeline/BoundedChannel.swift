@@ -4,12 +4,14 @@ import Foundation
 /// full (back-pressure), `receive` waits while it is empty and returns nil once it is finished
 /// and drained. `cancel` wakes everybody: pending and later sends fail, receives end.
 public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: the buffer, flags and waiters are guarded by `lock`.
     private let capacity: Int
     private let lock = NSLock()
     private var buffer: [Element] = []
     private var head = 0
     private var finished = false
     private var cancelled = false
+    private var sent = 0
     private var senders: [(Element, CheckedContinuation<Bool, Never>)] = []
     private var receivers: [CheckedContinuation<Element?, Never>] = []
 
@@ -17,12 +19,19 @@ public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
 
     private var count: Int { buffer.count - head }
 
+    /// Elements accepted by `send` so far: once the channel is finished, what its receivers were given.
+    public var sentCount: Int { lock.withLock { sent } }
+
+    /// Whether the sender finished the channel (not cancelled): `sentCount` is then final.
+    public var isFinished: Bool { lock.withLock { finished && !cancelled } }
+
     /// Sends an element; false when the channel was cancelled.
     @discardableResult
     public func send(_ element: Element) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             lock.lock()
             if cancelled || finished { lock.unlock(); continuation.resume(returning: false); return }
+            sent += 1
             if !receivers.isEmpty {
                 let receiver = receivers.removeFirst()
                 lock.unlock()

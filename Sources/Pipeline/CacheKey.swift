@@ -1,3 +1,5 @@
+import Digest
+
 /// How finished items are found again: the key of an item is the hash of its stage's name, the
 /// stage's chained config hash and what identifies its input (the input record's id, or for a
 /// source stage the file, line and bytes it read). The chained hash of a stage is its own config

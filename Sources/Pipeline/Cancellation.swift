@@ -2,6 +2,7 @@ import Foundation
 
 /// A flag raised once by SIGINT/SIGTERM (or a fatal error): stages stop taking new work.
 public final class Cancellation: @unchecked Sendable {
+    // @unchecked: `reason` and `handlers` are guarded by `lock`.
     private let lock = NSLock()
     private var reason: String?
     private var handlers: [() -> Void] = []

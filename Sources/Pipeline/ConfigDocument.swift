@@ -15,8 +15,12 @@ public struct ConfigDocument: Sendable {
         try self.init(file: file, text: text)
     }
 
-    public init(file: String, text: String) throws {
+    /// Parses `text`; a document past `bounds` is refused before any node is built.
+    public init(file: String, text: String, bounds: YAMLBounds = YAMLBounds()) throws {
         self.file = file
+        if let violation = bounds.check(text) {
+            throw PipelineError.config(file: file, line: violation.line, path: "", message: violation.message)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -87,6 +91,14 @@ public struct ConfigObject: Sendable {
 
     /// Wraps the mapping at `path`; anything else is an error naming its type.
     public init(_ document: ConfigDocument, path: String, value: JSONValue, allowed: [String]) throws {
+        let errors = ConfigErrorCollector()
+        try self.init(document, path: path, value: value, allowed: allowed, errors: errors)
+        try errors.finish()
+    }
+
+    /// Wraps the mapping at `path`, recording each unknown key in `errors` instead of stopping.
+    public init(_ document: ConfigDocument, path: String, value: JSONValue, allowed: [String],
+                errors: ConfigErrorCollector) throws {
         self.document = document
         self.path = path
         guard case .object(let object) = value else {
@@ -94,7 +106,7 @@ public struct ConfigObject: Sendable {
         }
         self.object = object
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw document.error(sub(key), "unknown key '\(key)' (allowed here: \(allowed.joined(separator: ", ")))")
+            errors.record(document.error(sub(key), "unknown key '\(key)' (allowed here: \(allowed.joined(separator: ", ")))"))
         }
     }
 

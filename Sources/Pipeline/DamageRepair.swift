@@ -1,3 +1,4 @@
+import Digest
 import Store
 
 /// What `lwdata build --repair` found and dropped before the run recomputed it.

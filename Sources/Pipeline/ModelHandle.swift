@@ -1,4 +1,5 @@
 import Generation
+import Messages
 
 /// What the model stages of a build share: one generator (and so one batching engine), its
 /// identity for cache keys, its context size, token counting and usage accounting.

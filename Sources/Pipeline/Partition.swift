@@ -1,3 +1,4 @@
+import Digest
 import Store
 
 /// One part of a deterministic hash partition of a build's items (`lwdata build --part I/N`).

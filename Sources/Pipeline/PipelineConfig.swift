@@ -48,65 +48,84 @@ public struct PipelineConfig: Sendable {
     public static let outputKeys = ["zstd_level", "shard_max_records", "shard_max_bytes", "shard_max_seconds"]
     public static let stageKeys = ["name", "kind", "concurrency", "params", "model"]
 
-    /// Loads and checks a pipeline file; every error names the file, line and key.
+    /// Loads and checks a pipeline file; every error names the file, line and key, and all of them
+    /// are reported together.
     public static func load(file: String) throws -> PipelineConfig {
         try PipelineConfig(document: ConfigDocument(file: file))
     }
 
     public init(document: ConfigDocument) throws {
+        let errors = ConfigErrorCollector()
+        try self.init(document: document, errors: errors)
+        try errors.finish()
+    }
+
+    /// Reads what it can, recording each error in `errors` and going on with the rest of the file;
+    /// throws only when the document is not a mapping. Check `errors` before using the result.
+    public init(document: ConfigDocument, errors: ConfigErrorCollector) throws {
         self.document = document
         file = document.file
         directory = FileSystem.parent(of: (document.file as NSString).standardizingPath)
-        let top = try ConfigObject(document, path: "", value: document.root, allowed: Self.topLevelKeys)
-        name = try top.requiredString("name")
-        description = try top.string("description")
-        license = try top.string("license")
+        let top = try ConfigObject(document, path: "", value: document.root, allowed: Self.topLevelKeys, errors: errors)
+        name = try errors.attempt { try top.requiredString("name") } ?? ""
+        description = try errors.attempt({ try top.string("description") }) ?? nil
+        license = try errors.attempt({ try top.string("license") }) ?? nil
 
         var inputs: [InputSpec] = []
-        for (i, entry) in (try top.array("inputs") ?? []).enumerated() {
+        let inputList = try errors.attempt({ try top.array("inputs") ?? [] }) ?? []
+        for (i, entry) in inputList.enumerated() {
             let path = "inputs[\(i)]"
             if case .string(let s) = entry {
                 inputs.append(InputSpec(path: s, format: "auto"))
                 continue
             }
-            let object = try ConfigObject(document, path: path, value: entry, allowed: ["path", "format"])
-            let format = try object.string("format") ?? "auto"
-            guard ["auto", "jsonl", "text"].contains(format) else {
-                throw document.error(object.sub("format"), "unknown format '\(format)' (expected auto, jsonl or text)")
+            let spec: InputSpec? = try errors.attempt {
+                let object = try ConfigObject(document, path: path, value: entry, allowed: ["path", "format"], errors: errors)
+                let format = try object.string("format") ?? "auto"
+                guard ["auto", "jsonl", "text"].contains(format) else {
+                    throw document.error(object.sub("format"), "unknown format '\(format)' (expected auto, jsonl or text)")
+                }
+                return InputSpec(path: try object.requiredString("path"), format: format)
             }
-            inputs.append(InputSpec(path: try object.requiredString("path"), format: format))
+            if let spec { inputs.append(spec) }
         }
         self.inputs = inputs
 
         var output = OutputSettings()
-        if let o = try top.child("output", allowed: Self.outputKeys) {
-            output.zstdLevel = Int32(try o.int("zstd_level", range: 1...19) ?? 3)
-            output.shardMaxRecords = try o.int("shard_max_records", range: 1...100_000_000) ?? output.shardMaxRecords
-            output.shardMaxBytes = try o.int("shard_max_bytes", range: 1024...(1 << 40)) ?? output.shardMaxBytes
-            output.shardMaxSeconds = try o.double("shard_max_seconds", range: 1...86_400) ?? output.shardMaxSeconds
+        if let o = try errors.attempt({ try top.child("output", allowed: Self.outputKeys) }) ?? nil {
+            output.zstdLevel = Int32(try errors.attempt { try o.int("zstd_level", range: 1...19) ?? 3 } ?? 3)
+            let defaults = output
+            output.shardMaxRecords = try errors.attempt({ try o.int("shard_max_records", range: 1...100_000_000) ?? defaults.shardMaxRecords }) ?? defaults.shardMaxRecords
+            output.shardMaxBytes = try errors.attempt({ try o.int("shard_max_bytes", range: 1024...(1 << 40)) ?? defaults.shardMaxBytes }) ?? defaults.shardMaxBytes
+            output.shardMaxSeconds = try errors.attempt({ try o.double("shard_max_seconds", range: 1...86_400) ?? defaults.shardMaxSeconds }) ?? defaults.shardMaxSeconds
         }
         self.output = output
-        model = try top.child("model", allowed: ModelSettings.keys).map(ModelSettings.init) ?? ModelSettings()
+        model = try errors.attempt({ try top.child("model", allowed: ModelSettings.keys).map(ModelSettings.init) ?? ModelSettings() }) ?? ModelSettings()
 
-        guard let stageList = try top.array("stages"), !stageList.isEmpty else {
-            throw document.error("stages", "a pipeline needs at least one stage")
-        }
         var stages: [StageConfig] = []
-        for (i, entry) in stageList.enumerated() {
-            let object = try ConfigObject(document, path: "stages[\(i)]", value: entry, allowed: Self.stageKeys)
-            let name = try object.requiredString("name")
-            guard name.range(of: "^[a-z][a-z0-9_-]*$", options: .regularExpression) != nil else {
-                throw document.error(object.sub("name"), "stage names are lower-case letters, digits, '-' and '_' (got '\(name)')")
+        // nil when `stages` is of the wrong type (that error is recorded).
+        let stageList = try errors.attempt { try top.array("stages") ?? [] }
+        if stageList?.isEmpty == true {
+            errors.record(document.error("stages", "a pipeline needs at least one stage"))
+        }
+        for (i, entry) in (stageList ?? []).enumerated() {
+            let stage: StageConfig? = try errors.attempt {
+                let object = try ConfigObject(document, path: "stages[\(i)]", value: entry, allowed: Self.stageKeys, errors: errors)
+                let name = try object.requiredString("name")
+                guard name.range(of: "^[a-z][a-z0-9_-]*$", options: .regularExpression) != nil else {
+                    throw document.error(object.sub("name"), "stage names are lower-case letters, digits, '-' and '_' (got '\(name)')")
+                }
+                if stages.contains(where: { $0.name == name }) {
+                    throw document.error(object.sub("name"), "duplicate stage name '\(name)'")
+                }
+                let params = try ConfigObject(document, path: object.sub("params"),
+                                              value: object.object["params"] ?? .object([:]),
+                                              allowed: Array((object.object["params"]?.object ?? [:]).keys))
+                return StageConfig(name: name, kind: try object.string("kind") ?? name,
+                                   concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params,
+                                   model: try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init))
             }
-            if stages.contains(where: { $0.name == name }) {
-                throw document.error(object.sub("name"), "duplicate stage name '\(name)'")
-            }
-            let params = try ConfigObject(document, path: object.sub("params"),
-                                          value: object.object["params"] ?? .object([:]),
-                                          allowed: Array((object.object["params"]?.object ?? [:]).keys))
-            stages.append(StageConfig(name: name, kind: try object.string("kind") ?? name,
-                                      concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params,
-                                      model: try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init)))
+            if let stage { stages.append(stage) }
         }
         self.stages = stages
     }

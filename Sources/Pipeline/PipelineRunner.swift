@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Logging
 import Store
@@ -131,7 +132,7 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         if failure == nil && cancellation.cancelReason == nil {
-            for stage in stages where stage.outputFolder != "shards" {
+            for stage in stages where stage.outputFolder != OutputLayout.shardsFolder {
                 let dropped = try DatasetCompactor.compact(stage: stage.name, folder: stage.outputFolder, manifest: manifest,
                                                            runID: runID, level: config.output.zstdLevel)
                 if dropped > 0 { logger.info("\(stage.name): replaced \(dropped) record(s) by their newer version in \(stage.outputFolder)/") }
@@ -248,7 +249,7 @@ public final class PipelineRunner: @unchecked Sendable {
             try await group.waitForAll()
         }
         try await writer.finish()
-        if progress[index - 1].snapshot.finished { p.setTotal(progress[index - 1].snapshot.emitted + progress[index - 1].snapshot.cached) }
+        if input.isFinished { p.setTotal(input.sentCount) }
     }
 
     private func runBarrier(_ stage: any BarrierStage, index: Int, context: StageContext, writer: StageWriter,

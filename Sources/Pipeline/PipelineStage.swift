@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// A stage as a pipeline file placed it: the runnable stage, its entry's name and concurrency, the

@@ -3,6 +3,7 @@ import Logging
 
 /// Shows build progress: a live line per stage on a terminal, a log line now and then otherwise.
 public final class ProgressReporter: @unchecked Sendable {
+    // @unchecked: `task` and `drawnLines` are used by start/stop on the build's task and by the one reporting task between them.
     public enum Style: Sendable { case terminal, log, silent }
 
     private let stages: [StageProgress]

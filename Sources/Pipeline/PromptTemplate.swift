@@ -1,4 +1,5 @@
-import Decoder
+import Digest
+import Messages
 import Foundation
 
 /// A prompt read from a file under `pipelines/prompts/`: chat messages with `{{name}}` slots.

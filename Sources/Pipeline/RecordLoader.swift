@@ -4,6 +4,7 @@ import Store
 /// still receive them. Keeps the most recently read shard in memory: items are usually asked
 /// for in the order they were written.
 public final class RecordLoader: @unchecked Sendable {
+    // @unchecked: the cached shard is guarded by `lock`.
     private let manifest: Manifest
     private var cachedPath: String?
     private var cachedLines: [[UInt8]] = []

@@ -1,3 +1,5 @@
+import Digest
+
 /// Which records a stage works on, from its `select:` parameter: records of the listed `kinds`
 /// (the `kind` field every stage sets), and of those a stable `share` chosen by record id. Every
 /// other record passes the stage unchanged, so one pipeline can run several recipes side by side.

@@ -1,3 +1,4 @@
+import Store
 import Logging
 
 /// What a stage made of one input: records for the next stage, or a rejection with its reason.
@@ -96,7 +97,7 @@ public protocol Stage: Sendable {
 extension Stage {
     public static var callsModel: Bool { false }
     public static var selectable: Bool { false }
-    public static var outputFolder: String { "shards" }
+    public static var outputFolder: String { OutputLayout.shardsFolder }
     public func summaryLines() -> [String] { [] }
 }
 

@@ -19,7 +19,7 @@ public actor StageWriter {
         let opened = Date()
     }
 
-    public init(stage: String, dataFolder: String = "shards", runID: String, directory: String, settings: OutputSettings, manifest: Manifest) {
+    public init(stage: String, dataFolder: String = OutputLayout.shardsFolder, runID: String, directory: String, settings: OutputSettings, manifest: Manifest) {
         self.stage = stage
         self.dataFolder = dataFolder
         self.runID = runID
@@ -79,7 +79,7 @@ public actor StageWriter {
     }
 
     private func open(_ role: ShardRole) throws -> OpenShard {
-        let folder = role == .data ? dataFolder : "rejects"
+        let folder = role == .data ? dataFolder : OutputLayout.rejectsFolder
         let name = "\(runID)-\(String(format: "%05d", sequence)).jsonl.zst"
         sequence += 1
         let path = "\(directory)/\(folder)/\(stage)/\(name)"

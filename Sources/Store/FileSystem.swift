@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Digest
 import Glibc
 #endif
 import Foundation

@@ -6,6 +6,7 @@ import GRDB
 /// It is the truth about what is done: an item counts as done only once the shard holding its
 /// record is on disk under its final name and registered here, in the same transaction.
 public final class Manifest: @unchecked Sendable {
+    // @unchecked: GRDB's DatabasePool serialises writes and isolates reads; the rest is immutable.
     public let directory: String
     public let path: String
     private let db: DatabasePool
@@ -14,7 +15,7 @@ public final class Manifest: @unchecked Sendable {
     /// `readOnly` opens an existing manifest as it is, for looking without writing (`build --dry-run`).
     public init(directory: String, readOnly: Bool = false) throws {
         self.directory = directory
-        path = directory + "/manifest.sqlite"
+        path = OutputLayout(directory: directory).manifest
         if !readOnly { try FileSystem.makeDirectories(directory) }
         var config = Configuration()
         config.readonly = readOnly

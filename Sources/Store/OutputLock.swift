@@ -14,7 +14,7 @@ public final class OutputLock {
     /// Takes the lock at once or throws `StoreError.busy` naming the holder.
     public init(directory: String, owner: String) throws {
         try FileSystem.makeDirectories(directory)
-        path = directory + "/lwdata.lock"
+        path = OutputLayout(directory: directory).lock
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw StoreError.io(path: path, operation: "open", errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {

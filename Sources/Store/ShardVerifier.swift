@@ -32,7 +32,7 @@ public enum ShardVerifier {
             }
         }
         let registered = Set(shards.map(\.path))
-        for folder in ["shards", "rejects", "dataset"] {
+        for folder in OutputLayout.shardFolders {
             guard let walker = FileManager.default.enumerator(atPath: manifest.directory + "/" + folder) else { continue }
             while let relative = walker.nextObject() as? String {
                 let path = folder + "/" + relative

@@ -46,9 +46,12 @@ struct BuildCommand: AsyncParsableCommand {
         let partition: Partition?
         do {
             partition = try part.map(Partition.init(parsing:)).flatMap { $0.count > 1 ? $0 : nil }
-            config = try PipelineConfig.load(file: pipeline)
-            _ = try StageRegistry.build(config)
-            _ = try config.inputFiles()
+            // Every error of the file is reported, not only the first.
+            let errors = ConfigErrorCollector()
+            config = try PipelineConfig(document: ConfigDocument(file: pipeline), errors: errors)
+            _ = try errors.attempt { try StageRegistry.build(config) }
+            _ = try errors.attempt { try config.inputFiles() }
+            try errors.finish()
             if let model {
                 config.model.path = (model as NSString).standardizingPath
                 if !config.model.path!.hasPrefix("/") { config.model.path = FileManager.default.currentDirectoryPath + "/" + model }
@@ -70,13 +73,10 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             lock = try OutputLock(directory: directory, owner: "lwdata build \(pipeline)")
         } catch let error as StoreError {
-            if case .busy = error {
-                // An overlapping scheduled build is expected, not an error: --quiet keeps it off stderr.
-                if quiet { Console.logFile?.append("notice", "\(error)") } else { Console.error("\(error)") }
-                throw ExitCodes.busy
-            }
-            Console.error("\(error)")
-            throw ExitCodes.failure
+            let code = ExitCodes.code(for: error, otherwise: ExitCodes.failure)
+            // An overlapping scheduled build is expected, not an error: --quiet keeps it off stderr.
+            if code == ExitCodes.busy && quiet { Console.logFile?.append("notice", "\(error)") } else { Console.error("\(error)") }
+            throw code
         }
         defer { lock.release() }
 
@@ -101,12 +101,9 @@ struct BuildCommand: AsyncParsableCommand {
             try PartitionRecord.claim(partition, directory: directory, folderHasItems: !manifest.itemCounts().isEmpty)
             runner.partition = partition
             runner.repairDamagedShards = repair
-        } catch let error as PartitionError {
-            Console.error("\(error)")
-            throw ExitCodes.badConfiguration
         } catch {
             Console.error("\(error)")
-            throw ExitCodes.failure
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.failure)
         }
         let style: ProgressReporter.Style = quiet ? .silent : Console.stderrIsTerminal ? .terminal : .log
         let reporter = ProgressReporter(stages: runner.progress, style: style, logger: logger)
@@ -119,7 +116,7 @@ struct BuildCommand: AsyncParsableCommand {
             reporter.stop()
             runner.repair.map { $0.summaryLines.forEach { Console.error($0) } }
             Console.error("build failed: \(error)")
-            throw (error as? PipelineError)?.isConfiguration == true ? ExitCodes.badConfiguration : ExitCodes.failure
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.failure)
         }
         if !quiet, let repair = runner.repair { repair.summaryLines.forEach(Console.out) }
         let dataset = try? Manifest(directory: directory)
@@ -137,15 +134,29 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         // A part's folder holds part of the dataset: `lwdata merge` combines the parts, then publishes.
-        guard partition == nil else { return }
-        do {
-            if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID) {
-                if !quiet { Console.out(line) }
-                Console.logFile?.append("info", line)
+        if partition == nil {
+            do {
+                let card = { (release: Release) throws -> String in
+                    try DatasetCardWriter.markdown(directory: directory, release: release, config: config)
+                }
+                if let line = try ReleaseStep.publish(directory: directory, runID: summary.runID, card: card) {
+                    if !quiet { Console.out(line) }
+                    Console.logFile?.append("info", line)
+                }
+            } catch {
+                Console.error("the build succeeded but publishing its release failed: \(error)")
+                throw ExitCodes.failure
             }
-        } catch {
-            Console.error("the build succeeded but publishing its release failed: \(error)")
-            throw ExitCodes.failure
+        }
+        // A damaged input file is bad input: what could be read of it and the other inputs was built.
+        var damaged: [String] = []
+        if case .source(let source) = stages.first?.shape, let reporting = source as? InputDamageReporting {
+            damaged = reporting.inputDamage.messages
+        }
+        if !damaged.isEmpty {
+            Console.error("\(damaged.count) damaged input file(s); the rest was built, replace them and re-run:")
+            damaged.forEach { Console.error("  \($0)") }
+            throw ExitCodes.badConfiguration
         }
     }
 
@@ -171,7 +182,7 @@ final class SignalWatcher {
             source.setEventHandler {
                 if cancellation.isCancelled {
                     logger.error("\(name) again: exiting now; unfinished shards are discarded and redone next run")
-                    exit(130)
+                    exit(ExitCodes.interrupted.rawValue)
                 }
                 logger.warning("\(name): finishing open shards, then exiting (press again to exit at once)")
                 cancellation.cancel(name)

@@ -49,7 +49,7 @@ struct ExportCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
         }
-        let destination = to ?? "\(output.directory)/exports/\(chosen.id)-\(format.rawValue)"
+        let destination = to ?? OutputLayout(directory: output.directory).export(release: chosen.id, format: format.rawValue)
         do {
             let summary = try ReleaseExporter.export(release: chosen, layout: layout, format: format, compression: compression,
                                                      destination: destination, datasetName: name)

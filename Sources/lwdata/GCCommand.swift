@@ -28,8 +28,7 @@ struct GCCommand: AsyncParsableCommand {
             lock = try OutputLock(directory: output.directory, owner: "lwdata gc")
         } catch let error as StoreError {
             Console.error("\(error)")
-            if case .busy = error { throw ExitCodes.busy }
-            throw ExitCodes.failure
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.failure)
         }
         defer { lock.release() }
         let result: ReleaseCollection

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Decoder
 import Foundation
+import Messages
 
 /// `lwdata generate`: one chat answer from the built-in decoder, streamed to stdout as it is
 /// decoded. What was loaded and how fast it ran go to stderr.

@@ -4,6 +4,7 @@ import Logging
 /// `--log-file FILE`: diagnostics appended one line each (`O_APPEND`, so builds started by cron
 /// that overlap interleave whole lines), stamped with UTC time and the process id.
 final class LogFile: @unchecked Sendable {
+    // @unchecked: writes go through `lock`; the file descriptor and formatter are only used under it.
     let path: String
     private let fd: Int32
     private let pid = getpid()

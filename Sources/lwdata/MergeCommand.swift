@@ -39,18 +39,15 @@ struct MergeCommand: AsyncParsableCommand {
             for directory in directories { inputs.append(try ManifestOpener.open(directory)) }
             try PartitionCoverage.check(try directories.map { ($0, try PartitionRecord.load(directory: $0)) })
             for directory in directories + [target] { locks.append(try OutputLock(directory: directory, owner: "lwdata merge")) }
-        } catch let error as ExitCode {
-            throw error
         } catch {
-            Console.error("\(error)")
-            if case StoreError.busy = error { throw ExitCodes.busy }
-            throw ExitCodes.badConfiguration
+            if !(error is ExitCode) { Console.error("\(error)") }
+            throw ExitCodes.code(for: error, otherwise: ExitCodes.badConfiguration)
         }
         let pipeline: BuiltPipeline
         let output: Manifest
         do {
             pipeline = try OutputMerger.check(inputs)
-            if FileSystem.fileExists(target + "/manifest.sqlite"), try Manifest(directory: target).latestPipeline() != nil {
+            if FileSystem.fileExists(OutputLayout(directory: target).manifest), try Manifest(directory: target).latestPipeline() != nil {
                 throw MergeError.outputInUse(directory: target)
             }
             output = try Manifest(directory: target)

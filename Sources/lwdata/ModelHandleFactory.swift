@@ -1,10 +1,12 @@
 import ArgumentParser
+import BuiltinGeneration
 import Decoder
 import Foundation
 import Generation
 import Pipeline
 import Stages
 import Store
+import Messages
 
 /// Builds the model handle a pipeline's `model:` section asks for.
 enum ModelHandleFactory {

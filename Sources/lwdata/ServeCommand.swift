@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinGeneration
 import Decoder
 import Foundation
 import Generation
@@ -21,6 +22,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Chat template (chatml, llama3) when the model's is not recognised.")
     var chatTemplate: String?
 
+    @Option(name: .long, help: "Connections open at once, reading a request or being answered; past it, 503 with Retry-After.")
+    var maxConnections = HTTPServerLimits().maxConnections
+
+    @Option(name: .customLong("max-buffered-mb"), help: "Megabytes of request bodies held across all connections; a body past it gets 503.")
+    var maxBufferedMegabytes = HTTPServerLimits().maxBufferedBytes >> 20
+
+    @Option(name: .long, help: "Seconds without a byte before an unfinished request is cut off (408).")
+    var readTimeout = HTTPServerLimits().readTimeout
+
+    @Option(name: .long, help: "Seconds to receive a whole request, headers and body (408).")
+    var requestTimeout = HTTPServerLimits().requestTimeout
+
+    func validate() throws {
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard maxBufferedMegabytes >= 1 else { throw ValidationError("--max-buffered-mb must be at least 1") }
+        guard readTimeout > 0, requestTimeout > 0 else { throw ValidationError("--read-timeout and --request-timeout must be positive") }
+    }
+
     func run() async throws {
         let path: String
         do {
@@ -31,10 +50,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let backend = try BuiltinBackend(modelPath: path, chatTemplate: chatTemplate)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let api = OpenAIServer(generator: backend, modelName: name)
+        let api = OpenAIServer(generator: backend, modelName: name, contextTokens: backend.contextTokens)
         let server: HTTPServer
         do {
-            server = try HTTPServer(host: host, port: port, handler: api.handler)
+            var limits = HTTPServerLimits()
+            limits.maxConnections = maxConnections
+            limits.maxBufferedBytes = maxBufferedMegabytes << 20
+            limits.readTimeout = readTimeout
+            limits.requestTimeout = requestTimeout
+            Self.raiseOpenFileLimit(to: 2 * maxConnections + 64)
+            server = try HTTPServer(host: host, port: port, limits: limits, handler: api.handler)
         } catch {
             Console.error("\(error)")
             throw ExitCodes.failure
@@ -55,5 +80,14 @@ struct ServeCommand: AsyncParsableCommand {
         for await _ in stop {}
         sources.forEach { $0.cancel() }
         server.stop()
+    }
+
+    /// Each connection is a file descriptor (twice over while a refused one drains): raise the
+    /// soft limit toward the hard one so that the connection bound, not EMFILE, is what refuses.
+    static func raiseOpenFileLimit(to wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }

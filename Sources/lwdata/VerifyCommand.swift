@@ -32,7 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
 /// Opens an existing manifest, with a clear error when the folder has none.
 enum ManifestOpener {
     static func open(_ directory: String) throws -> Manifest {
-        guard FileSystem.fileExists(directory + "/manifest.sqlite") else {
+        guard FileSystem.fileExists(OutputLayout(directory: directory).manifest) else {
             Console.error("\(directory): no manifest.sqlite here; run `lwdata build <pipeline> --out \(directory)` first")
             throw ExitCodes.badConfiguration
         }

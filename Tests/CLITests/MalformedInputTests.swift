@@ -81,22 +81,43 @@ import Testing
         }
     }
 
-    @Test func damagedCompressedInputsFailNamingTheFile() throws {
+    @Test func damagedCompressedInputsAreRejectedNamingTheLastGoodLineAndTheOtherInputsAreBuilt() throws {
         let folder = TempFolder("bad-zst")
+        try "Write an essay about the sea and the ships that crossed it.\n".write(toFile: folder.file("good.txt"), atomically: true, encoding: .utf8)
         try Data([0x28, 0xB5, 0x2F, 0xFD] + Array("not a zstd frame at all".utf8)).write(to: URL(fileURLWithPath: folder.file("junk.jsonl.zst")))
-        let corrupt = try build(["junk.jsonl.zst"], in: folder, out: "out-junk")
-        #expect(corrupt.status == 1)
-        #expect(corrupt.stderr.contains("junk.jsonl.zst: corrupt"), "\(corrupt.stderr)")
+        let corrupt = try build(["good.txt", "junk.jsonl.zst"], in: folder, out: "out-junk")
+        #expect(corrupt.status == 2, "\(corrupt.stderr)")
+        #expect(corrupt.stderr.contains("junk.jsonl.zst: corrupt after line 0, the last good line"), "\(corrupt.stderr)")
+        #expect(try registeredLines(folder.file("out-junk"), .data).count == 1, "good.txt was built")
 
-        let text = (0..<5000).map { "Write an essay about subject \($0) and its history." }.joined(separator: "\n")
+        // Enough text for several zstd blocks, so that half the stream holds whole lines.
+        let text = (0..<40_000).map { "Write an essay about subject \($0) and its history." }.joined(separator: "\n")
         let compressed = try #require(try runToolData("zstd", ["-q", "-c"], stdin: Data(text.utf8)))
         try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: folder.file("cut.txt.zst")))
-        let truncated = try build(["cut.txt.zst"], in: folder, out: "out-cut")
-        #expect(truncated.status == 1)
-        #expect(truncated.stderr.contains("cut.txt.zst: truncated"), "\(truncated.stderr)")
-        // What was read before the damage is kept, and the manifest says how the run ended.
+        let truncated = try build(["cut.txt.zst", "good.txt"], in: folder, out: "out-cut")
+        #expect(truncated.status == 2, "\(truncated.stderr)")
+        let line = try #require(truncated.stderr.firstMatch(of: #/cut\.txt\.zst: truncated: the compressed stream ends early after line (\d+), the last good line/#),
+                                "\(truncated.stderr)")
+        let lastGood = try #require(Int(line.1))
+        #expect(lastGood > 0 && lastGood < 40_000)
+        // The lines before the damage and the other input are built; the damage is one reject with its reason.
+        let kept = try registeredLines(folder.file("out-cut"), .data)
+        #expect(kept.count == lastGood + 1)
+        let damage = try rejects(folder.file("out-cut")).filter { $0["reason"] as? String == "damaged_input" }
+        #expect(damage.count == 1)
+        #expect((damage.first?["detail"] as? String)?.hasPrefix("cut.txt.zst: truncated") == true)
+        #expect((damage.first?["source"] as? [String: Any])?["last_good_line"] as? Int == lastGood)
+        let manifest = try Manifest(directory: folder.file("out-cut"))
+        let rejectShards = try manifest.shards(role: .reject).map { manifest.absolutePath($0.path) }
+        #expect(try runTool("python3", [Repository.path("scripts/validate_records.py"), Repository.path("schemas/reject.schema.json")] + rejectShards).status == 0)
         let runs = try Manifest(directory: folder.file("out-cut")).runs()
-        #expect(runs.last?.status == "failed")
+        #expect(runs.last?.status == "succeeded")
+
+        // A re-run reuses everything and still says the input is damaged.
+        let again = try build(["cut.txt.zst", "good.txt"], in: folder, out: "out-cut")
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("cut.txt.zst: truncated"), "\(again.stderr)")
+        #expect(try registeredLines(folder.file("out-cut"), .data).count == lastGood + 1)
     }
 
     @Test(arguments: [

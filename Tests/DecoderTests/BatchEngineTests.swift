@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Decoder
+import Messages
 
 /// The continuous-batching engine on the default model: requests running together (joining
 /// and leaving the batch at different steps, prompts prefilled in chunks) give exactly what

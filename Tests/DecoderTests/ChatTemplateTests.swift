@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Decoder
+import Messages
 
 @Suite("Chat templates")
 struct ChatTemplateTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Decoder
+import Messages
 
 /// The generation loop on a tiny random chat model (fast, byte-level vocabulary) and one
 /// end-to-end answer from the default model.

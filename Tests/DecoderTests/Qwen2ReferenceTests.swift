@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Decoder
+import Messages
 
 /// The `qwen2` architecture against llama.cpp, on tiny random-weight Qwen2 GGUF files.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Decoder
+import Messages
 
 /// The default model's tokenizer and the reference fixtures made by
 /// `scripts/reference/make_tokenizer_fixture.py`.

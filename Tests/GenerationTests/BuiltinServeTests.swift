@@ -1,3 +1,4 @@
+import BuiltinGeneration
 import Decoder
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -5,6 +6,7 @@ import FoundationNetworking
 import Foundation
 import Testing
 @testable import Generation
+import Messages
 
 /// The built-in decoder behind `OpenAIServer` on a real loopback port, driven by our `openai`
 /// backend and by the official `openai` Python client.

@@ -2,6 +2,7 @@ import Decoder
 import Foundation
 import Testing
 @testable import Generation
+import Messages
 
 @Suite struct OpenAIBackendTests {
     /// Tags this test's scenarios, so that counts never mix with another test's.

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Digest
 import Testing
 import TestSupport
 @testable import Stages

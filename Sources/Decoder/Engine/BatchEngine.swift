@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// Continuous batching on one model: generations submitted from any thread join a running
@@ -8,6 +9,7 @@ import Foundation
 /// The engine owns one thread while it has work (it stops after a short idle spell and starts
 /// again on the next request). Text callbacks run on that thread and must return quickly.
 public final class BatchEngine: @unchecked Sendable {
+    // @unchecked: submissions and the running batch are guarded by `condition`; the model is shared read-only.
     /// Limits of one step.
     public struct Settings: Sendable {
         /// Sequences decoding together; more wait in a queue.

@@ -5,6 +5,7 @@
 /// the bytes left in the file before anything is allocated, so a corrupt or hostile file
 /// throws a `GGUFError` instead of crashing or exhausting memory.
 public final class GGUFFile: @unchecked Sendable {
+    // @unchecked: parsed once at init; the mapped bytes are read-only afterwards.
     /// Path the file was opened from.
     public let path: String
     /// Format version (2 or 3).

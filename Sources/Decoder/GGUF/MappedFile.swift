@@ -7,6 +7,7 @@ import Darwin
 /// A whole file mapped read-only into memory. Pages load lazily, so mapping a large
 /// model costs no copy and no resident memory until the bytes are touched.
 final class MappedFile: @unchecked Sendable {
+    // @unchecked: a read-only mapping, unmapped only in deinit.
     /// First byte of the mapping (`nil` for an empty file, which cannot be mapped).
     let base: UnsafeRawPointer?
     /// Length of the file in bytes.

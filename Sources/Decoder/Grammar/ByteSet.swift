@@ -3,6 +3,9 @@ struct ByteSet: Hashable, Sendable {
     private var low: (UInt64, UInt64) = (0, 0)
     private var high: (UInt64, UInt64) = (0, 0)
 
+    /// The empty set.
+    init() {}
+
     /// The bytes in `range`.
     init(_ range: ClosedRange<UInt8>) {
         for byte in range { insert(byte) }
@@ -26,6 +29,11 @@ struct ByteSet: Hashable, Sendable {
         case 2: return high.0 & bit != 0
         default: return high.1 & bit != 0
         }
+    }
+
+    /// Whether some byte is in both sets.
+    func intersects(_ other: ByteSet) -> Bool {
+        low.0 & other.low.0 != 0 || low.1 & other.low.1 != 0 || high.0 & other.high.0 != 0 || high.1 & other.high.1 != 0
     }
 
     func union(_ other: ByteSet) -> ByteSet {

@@ -2,6 +2,12 @@
 ///
 /// Schemas are read with this rather than `JSONSerialization`, which loses the order of
 /// `properties` (the order a grammar emits them in) and reads `1` and `true` as the same `NSNumber`.
+///
+/// It is deliberately not the records' `JSONValue` (Pipeline): that one keys objects by name and
+/// types numbers as `Int`/`Double`, and records' serialized lines depend on both, while a schema
+/// needs member order and numbers as written (`1` is an `integer`, `1.0` is not). The two never
+/// meet: a schema reaches the decoder as text (`OutputFormat.jsonSchema`), so there is no
+/// conversion between them.
 indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

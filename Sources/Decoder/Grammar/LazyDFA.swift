@@ -23,6 +23,11 @@ struct LazyDFA: Sendable {
     /// `classCount` entries per state: the next state, `dead`, or `unknown`.
     private(set) var transitions: [Int32] = []
     private var accepting: [Bool] = []
+    /// Fewest bytes from each state to an accepting one, counting only the bytes the distances
+    /// were asked for (`ByteNFA.unreachable` when no such bytes lead there).
+    private(set) var distances: [Int32] = []
+    /// The same for each NFA state.
+    private let nfaDistances: [Int32]
     /// The NFA states each DFA state stands for: those that read a byte, and the accepting one; sorted.
     private var stateSets: [[Int32]] = []
     private var stateIDs: [[Int32]: Int32] = [:]
@@ -32,8 +37,10 @@ struct LazyDFA: Sendable {
     private var stamp: UInt32 = 0
     private var pending: [Int32] = []
 
+    /// - Parameter distanceBytes: the bytes `distance` counts paths of (a grammar: the bytes that
+    ///   are tokens by themselves, so that a state's distance is also a number of tokens that reach the end).
     /// - Throws: `GrammarError.tooManyStates` if even the start state does not fit in `maxStates`.
-    init(nfa: ByteNFA, maxStates: Int) throws {
+    init(nfa: ByteNFA, maxStates: Int, distanceBytes: ByteSet = ByteSet(0 ... 255)) throws {
         self.nfa = nfa
         self.maxStates = maxStates
         // Refine one class of all bytes by membership in each byte set the NFA reads.
@@ -60,6 +67,7 @@ struct LazyDFA: Sendable {
         self.representative = representative
         self.classCount = classCount
         visitStamp = [UInt32](repeating: 0, count: nfa.count)
+        nfaDistances = nfa.distancesToAccept(using: distanceBytes)
         start = try state(for: closure(of: [nfa.start]))
     }
 
@@ -68,6 +76,28 @@ struct LazyDFA: Sendable {
 
     /// Whether the input that led to `state` is in the language.
     func isAccepting(_ state: Int32) -> Bool { accepting[Int(state)] }
+
+    /// The fewest bytes out of `distanceBytes` that lead from `state` (a live state) to an
+    /// accepting one: 0 when it accepts, `ByteNFA.unreachable` when no such input does.
+    func distance(_ state: Int32) -> Int32 { distances[Int(state)] }
+
+    /// A superset of the bytes after which `state`'s distance is one less (the bytes that start a
+    /// shortest completion): those an NFA edge out of the state reads toward an NFA state one
+    /// byte closer to the end. Found from the NFA edges, so no transition is made.
+    func bytesTowardEnd(_ state: Int32) -> ByteSet {
+        var bytes = ByteSet()
+        let wanted = distances[Int(state)] - 1
+        guard wanted >= 0, wanted != ByteNFA.unreachable - 1 else { return bytes }
+        for nfaState in stateSets[Int(state)] {
+            for edge in Int(nfa.edgeStarts[Int(nfaState)]) ..< Int(nfa.edgeStarts[Int(nfaState) + 1]) {
+                let set = nfa.edgeSets[edge]
+                if set != ByteNFA.epsilon && nfaDistances[Int(nfa.edgeTargets[edge])] == wanted {
+                    bytes = bytes.union(nfa.byteSets[Int(set)])
+                }
+            }
+        }
+        return bytes
+    }
 
     /// The state after reading a byte of class `byteClass` in `state` (a live state), or `dead`.
     @inline(__always)
@@ -120,6 +150,9 @@ struct LazyDFA: Sendable {
         stateSets.append(set)
         stateIDs[set] = id
         accepting.append(set.contains(nfa.accept))
+        var distance = ByteNFA.unreachable
+        for nfaState in set { distance = min(distance, nfaDistances[Int(nfaState)]) }
+        distances.append(distance)
         transitions.append(contentsOf: repeatElement(Self.unknown, count: classCount))
         return id
     }

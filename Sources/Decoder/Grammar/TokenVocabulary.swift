@@ -91,6 +91,17 @@ public struct TokenVocabulary: Sendable {
     /// Number of trie nodes (distinct non-empty token prefixes).
     var nodeCount: Int { nodeBytes.count }
 
+    /// The bytes that are a text token by themselves.
+    var singleByteTokens: ByteSet {
+        var bytes = ByteSet()
+        var node = 0
+        while node < nodeBytes.count {
+            if tokenStarts[node] < tokenStarts[node + 1] { bytes.insert(nodeBytes[node]) }
+            node = Int(subtreeEnds[node])
+        }
+        return bytes
+    }
+
     /// The bytes of token `id`: empty for control tokens and ids outside the vocabulary.
     func bytes(of id: Int32) -> ArraySlice<UInt8> {
         guard id >= 0, Int(id) < size else { return [] }

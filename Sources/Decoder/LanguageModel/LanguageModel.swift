@@ -1,9 +1,11 @@
+import Messages
 import Foundation
 
 /// A loaded model ready to chat: weights, tokenizer and chat template from one GGUF file.
 ///
 /// `generate` is safe to call from several threads at once: each call has its own KV cache.
 public final class LanguageModel: @unchecked Sendable {
+    // @unchecked: an immutable model and tokenizer; the grammar cache is guarded by `grammarLock`.
     public let path: String
     public let model: LlamaModel
     public let tokenizer: BPETokenizer
@@ -90,6 +92,9 @@ public enum GenerationFailure: Error, Equatable, CustomStringConvertible, Locali
     case emptyPrompt
     case promptTooLong(promptTokens: Int, maxTokens: Int, context: Int)
     case cancelled
+    /// The response format's shortest answer needs `shortest` tokens, more than may be generated:
+    /// `maxTokens` asked for, `available` of them fit in the context after the prompt.
+    case budgetBelowShortestAnswer(maxTokens: Int, available: Int, shortest: Int)
 
     public var description: String {
         switch self {
@@ -97,6 +102,10 @@ public enum GenerationFailure: Error, Equatable, CustomStringConvertible, Locali
             return "the prompt is empty"
         case .cancelled:
             return "generation was cancelled"
+        case let .budgetBelowShortestAnswer(maxTokens, available, shortest) where available < maxTokens:
+            return "only \(available) tokens fit in the context after the prompt (max_tokens \(maxTokens)), below the shortest answer the response format allows (\(shortest) tokens)"
+        case let .budgetBelowShortestAnswer(maxTokens, _, shortest):
+            return "max_tokens \(maxTokens) is below the shortest answer the response format allows (\(shortest) tokens)"
         case let .promptTooLong(prompt, maxTokens, context):
             return "the prompt has \(prompt) tokens and max_tokens is \(maxTokens), but the model's context is \(context) tokens"
         }

@@ -3,6 +3,7 @@ import Foundation
 /// KV caches of recent sequences, kept so that a new prompt sharing a prefix with an earlier
 /// one (the same few-shot prompt, or the same text so far one step later) skips recomputing it.
 final class PrefixCachePool: @unchecked Sendable {
+    // @unchecked: the pool of finished caches is guarded by `lock`.
     private struct Entry {
         var tokens: [Int32]
         var cache: KVCache

@@ -45,6 +45,9 @@ final class SequenceDecoder {
         maxTokens = min(p.maxTokens, context - prompt.count)
         grammar = try model.grammar(for: p.responseFormat)
         grammarState = grammar?.initialState
+        if let grammar, let shortest = try grammar.tokensToComplete(grammar.initialState), shortest > maxTokens {
+            throw GenerationFailure.budgetBelowShortestAnswer(maxTokens: p.maxTokens, available: maxTokens, shortest: shortest)
+        }
         stops = Set(model.endTokens + p.stopTokens)
         sampler = Sampler(p)
         matcher = StopStringMatcher(p.stopStrings)
@@ -83,10 +86,13 @@ final class SequenceDecoder {
         let early = generated.count < p.minTokens
         let token: Int32 = try logits.withUnsafeMutableBufferPointer { buffer in
             sampler.applyPenalties(buffer, history: history[...])
-            if let grammar, let state = grammarState { try grammar.apply(state, to: buffer) }
+            if let grammar, let state = grammarState {
+                // Only tokens after which the answer can still be completed within the budget.
+                try grammar.apply(state, remainingTokens: maxTokens - generated.count, to: buffer)
+            }
             if early {
                 // When the grammar allows only the end, the output is complete whatever minTokens says.
-                let onlyEnd = try grammarState.map { try grammar!.allowedTokens($0).ids.allSatisfy(stops.contains) } ?? false
+                let onlyEnd = try grammarState.map { try grammar!.isFinished($0) } ?? false
                 if !onlyEnd { for id in stops where Int(id) < buffer.count { buffer[Int(id)] = -.infinity } }
             }
             return sampler.pick(UnsafeBufferPointer(buffer))
@@ -100,7 +106,8 @@ final class SequenceDecoder {
         if let grammar, let state = grammarState {
             guard let next = try grammar.advance(state, token: token) else { return finish(.length) }
             grammarState = next
-            if try grammar.allowedTokens(next).isEmpty { return finish(.stop) }
+            // Complete and nothing may follow: end here rather than spend a step on the stop token.
+            if try grammar.isFinished(next) { return finish(.stop) }
         }
         if generated.count >= maxTokens { return finish(.length) }
         return false

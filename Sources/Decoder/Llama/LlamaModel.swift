@@ -10,6 +10,7 @@
 /// The model holds no per-sequence state: each sequence has its own `KVCache`, so several
 /// sequences can run on one model, concurrently from different threads if need be.
 public final class LlamaModel: @unchecked Sendable {
+    // @unchecked: weights are read-only memory-mapped tensors; scratch buffers belong to each forward call.
     /// Hyperparameters read from the file.
     public let configuration: LlamaConfiguration
     /// The file the weights live in.

@@ -7,6 +7,7 @@ import Foundation
 /// Size: `LWDATA_THREADS` if set, else the number of active processors. A caller that finds
 /// the pool busy with another thread's job runs its own job on its own thread.
 final class KernelPool: @unchecked Sendable {
+    // @unchecked: a handle to the C thread pool, which synchronises its own workers.
     static let shared = KernelPool(threads: KernelPool.configuredThreads)
 
     let pool: OpaquePointer

@@ -4,6 +4,7 @@
 /// Products are computed on the encoded blocks, so the model's resident memory is the
 /// mapped file, not a decoded copy.
 public struct WeightMatrix: @unchecked Sendable {
+    // @unchecked: a view of read-only memory-mapped weights.
     /// Tensor name, for error messages.
     public let name: String
     /// Encoding of the elements.

@@ -1,3 +1,5 @@
+import Messages
+
 /// Turns a conversation into the prompt text a chat model was trained on.
 ///
 /// Two template kinds are built in, reproducing what the models' Jinja templates render

@@ -22,16 +22,16 @@ public protocol HTTPResponder: Sendable {
 
 extension HTTPResponder {
     /// Sends a JSON body.
-    public func sendJSON(status: Int, _ object: some Encodable) {
+    public func sendJSON(status: Int, _ object: some Encodable, headers: [String: String] = [:]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(object)) ?? Data("{}".utf8)
-        send(status: status, headers: ["Content-Type": "application/json"], body: body)
+        send(status: status, headers: headers.merging(["Content-Type": "application/json"]) { _, json in json }, body: body)
     }
 
     /// Sends an OpenAI-style error body: `{"error": {"message", "type", "code"}}`.
-    public func sendError(status: Int, message: String, type: String = "invalid_request_error") {
-        sendJSON(status: status, ["error": ["message": message, "type": type, "code": String(status)]])
+    public func sendError(status: Int, message: String, type: String = "invalid_request_error", headers: [String: String] = [:]) {
+        sendJSON(status: status, ["error": ["message": message, "type": type, "code": String(status)]], headers: headers)
     }
 }
 

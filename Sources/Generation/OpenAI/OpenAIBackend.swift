@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)
@@ -21,6 +21,7 @@ public enum GenerationError: Error, CustomStringConvertible, Sendable {
 /// `TextGenerator` for OpenAI-compatible servers (vLLM, SGLang, llama.cpp's server, hosted APIs):
 /// `POST {base_url}/v1/chat/completions` with limits, retries and backoff.
 public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
+    // @unchecked: immutable configuration, a URLSession (thread-safe) and a RateLimiter that locks its own state.
     public let config: OpenAIBackendConfig
     public var identity: String { "openai:\(config.model)@\(config.baseURL)" }
     private let endpoint: URL

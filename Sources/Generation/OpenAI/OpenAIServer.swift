@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 import Logging
 
@@ -11,15 +11,19 @@ public protocol StreamingTextGenerator: TextGenerator {
 /// Serves a generator as an OpenAI-compatible API: `POST /v1/chat/completions` (plain and SSE
 /// streaming), `GET /v1/models`, `GET /health`. Bad requests get a 4xx with a JSON error body.
 public final class OpenAIServer: @unchecked Sendable {
+    // @unchecked: `requestCounter` is guarded by `lock`; everything else is immutable.
     public let generator: StreamingTextGenerator
     public let modelName: String
     public let defaultMaxTokens: Int
+    /// The model's context in tokens: a larger `max_tokens` is refused, as vLLM and OpenAI do.
+    public let contextTokens: Int?
     private let logger: Logger
     private var requestCounter = 0
     private let lock = NSLock()
 
     public init(generator: StreamingTextGenerator, modelName: String, defaultMaxTokens: Int = 1024,
-                logger: Logger = Logger(label: "lwdata.serve")) {
+                contextTokens: Int? = nil, logger: Logger = Logger(label: "lwdata.serve")) {
+        self.contextTokens = contextTokens
         self.generator = generator
         self.modelName = modelName
         self.defaultMaxTokens = defaultMaxTokens
@@ -100,10 +104,8 @@ public final class OpenAIServer: @unchecked Sendable {
                 choices: [.init(index: 0, message: .init(role: "assistant", content: output.text), finish_reason: output.finishReason.rawValue)],
                 usage: Self.usage(output))
             responder.sendJSON(status: 200, response)
-        } catch let error as GrammarError {
-            responder.sendError(status: 400, message: "response_format: \(error)")
-        } catch let error as GenerationFailure {
-            responder.sendError(status: 400, message: "\(error)")
+        } catch let error as RejectedRequest {
+            responder.sendError(status: 400, message: error.clientMessage)
         } catch {
             responder.sendError(status: 500, message: "\(error)", type: "server_error")
         }
@@ -118,6 +120,12 @@ public final class OpenAIServer: @unchecked Sendable {
         }
         let maxTokens = body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens
         guard maxTokens > 0 else { throw RequestError(message: "max_tokens must be positive") }
+        if let contextTokens, maxTokens > contextTokens {
+            throw RequestError(message: "max_tokens is \(maxTokens), more than this model's maximum context length of \(contextTokens) tokens; reduce max_tokens")
+        }
+        if let n = body.n, n != 1 {
+            throw RequestError(message: "n must be 1: this server returns one choice per request (got n=\(n)); send \(n) requests instead")
+        }
         let temperature = body.temperature ?? 1.0
         guard (0...2).contains(temperature) else { throw RequestError(message: "temperature must be between 0 and 2") }
         let topP = body.top_p ?? 1.0

@@ -1,4 +1,4 @@
-import Decoder
+import Messages
 import Foundation
 
 /// The subset of the OpenAI chat-completions wire format lwdata speaks (client and server).
@@ -55,8 +55,10 @@ public enum OpenAIWire {
         public var min_tokens: Int?
         /// vLLM's extension for regex-constrained output.
         public var guided_regex: String?
+        /// Number of choices; `lwdata serve` answers only 1.
+        public var n: Int?
 
-        public init(model: String? = nil, messages: [Message], temperature: Double? = nil, top_p: Double? = nil, max_tokens: Int? = nil, max_completion_tokens: Int? = nil, stop: StopField? = nil, seed: UInt64? = nil, stream: Bool? = nil, response_format: ResponseFormatBody? = nil, frequency_penalty: Double? = nil, presence_penalty: Double? = nil, top_k: Int? = nil, min_p: Double? = nil, repetition_penalty: Double? = nil, min_tokens: Int? = nil, guided_regex: String? = nil) {
+        public init(model: String? = nil, messages: [Message], temperature: Double? = nil, top_p: Double? = nil, max_tokens: Int? = nil, max_completion_tokens: Int? = nil, stop: StopField? = nil, seed: UInt64? = nil, stream: Bool? = nil, response_format: ResponseFormatBody? = nil, frequency_penalty: Double? = nil, presence_penalty: Double? = nil, top_k: Int? = nil, min_p: Double? = nil, repetition_penalty: Double? = nil, min_tokens: Int? = nil, guided_regex: String? = nil, n: Int? = nil) {
             self.model = model
             self.messages = messages
             self.temperature = temperature
@@ -74,6 +76,7 @@ public enum OpenAIWire {
             self.repetition_penalty = repetition_penalty
             self.min_tokens = min_tokens
             self.guided_regex = guided_regex
+            self.n = n
         }
     }
 

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
 import Generation
 import Pipeline
+import Messages
 
 /// Stage `backtranslate` (Suri): infers the instruction a writer could have followed to produce
 /// each document — a main instruction and an ordered list of constraints (style, content or

@@ -1,4 +1,5 @@
 import Generation
+import Messages
 
 /// Tokens and time of the model calls one item made.
 struct CallUsage {

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Pipeline
 import Store
@@ -12,17 +13,18 @@ import Glibc
 /// With `texts` patterns, only the inputs they match are long texts; the others are user queries,
 /// read as the `mine` stage reads them (with the `mine` parameters), so that one pipeline can
 /// feed every recipe. Each text is one item; its cache key covers the file, the line and its bytes.
-public struct ReadTextsStage: SourceStage {
+public struct ReadTextsStage: SourceStage, InputDamageReporting {
     public static let kind = "read-texts"
     public static let logicVersion = 1
     public let name: String
     public let settings: ReadTextsSettings
+    public let inputDamage = InputDamageLog()
     let queries: MineStage?
 
     public init(name: String, settings: ReadTextsSettings) {
         self.name = name
         self.settings = settings
-        queries = settings.texts.isEmpty ? nil : MineStage(name: name, settings: settings.mine)
+        queries = settings.texts.isEmpty ? nil : MineStage(name: name, settings: settings.mine, inputDamage: inputDamage)
     }
 
     /// Whether an input (as written in the pipeline) holds long texts rather than queries.
@@ -44,7 +46,8 @@ public struct ReadTextsStage: SourceStage {
         for (spec, file) in try context.pipeline.inputFiles() where isText(spec) {
             if wholeFile(spec, file) { total += 1; continue }
             let reader = try LineReader(path: file, maxLineBytes: 1 << 16)
-            while try reader.next() != nil { total += 1 }
+            // A damaged file counts the lines before the damage; the build reports it.
+            while (try? reader.next()) != nil { total += 1 }
         }
         if settings.limit > 0 { total = min(total, settings.limit) }
         if let queries, let queryContext = queryContext(context) { total += try queries.estimatedItems(context: queryContext) ?? 0 }
@@ -60,38 +63,43 @@ public struct ReadTextsStage: SourceStage {
         var read = 0
         for (spec, file) in try context.pipeline.inputFiles() where isText(spec) {
             let display = MineStage.displayPath(file, base: context.pipeline.directory)
-            try await LongTextReader.read(file, wholeFile: wholeFile(spec, file)) { entry in
-                if context.cancellation.isCancelled { return }
-                if settings.limit > 0 && read >= settings.limit { return }
-                switch entry {
-                case let .failure(reason, detail, line, digest):
-                    let key = keys.key(display, String(line), digest)
-                    if finished[key] != nil { try await emit(.cached(cacheKey: key)); return }
-                    let id = ContentHash.of("reject", name, display, String(line))
-                    try await emit(.fresh(cacheKey: key, .rejected(id: id, Rejection(
-                        reason: reason, detail: "\(display):\(line): \(detail)",
-                        extra: ["source": ["file": .string(display), "line": .int(line)]]))))
-                case let .text(text, line, sourceID, digest):
-                    read += 1
-                    let key = keys.key(display, String(line ?? 0), digest)
-                    let textID = ContentHash.of("text", TextNormalizer.normalize(text))
-                    if finished[key] != nil {
+            do {
+                try await LongTextReader.read(file, wholeFile: wholeFile(spec, file)) { entry in
+                    if context.cancellation.isCancelled { return }
+                    if settings.limit > 0 && read >= settings.limit { return }
+                    switch entry {
+                    case let .failure(reason, detail, line, digest):
+                        let key = keys.key(display, String(line), digest)
+                        if finished[key] != nil { try await emit(.cached(cacheKey: key)); return }
+                        let id = ContentHash.of("reject", name, display, String(line))
+                        try await emit(.fresh(cacheKey: key, .rejected(id: id, Rejection(
+                            reason: reason, detail: "\(display):\(line): \(detail)",
+                            extra: ["source": ["file": .string(display), "line": .int(line)]]))))
+                    case let .text(text, line, sourceID, digest):
+                        read += 1
+                        let key = keys.key(display, String(line ?? 0), digest)
+                        let textID = ContentHash.of("text", TextNormalizer.normalize(text))
+                        if finished[key] != nil {
+                            seen[textID] = textID
+                            try await emit(.cached(cacheKey: key))
+                            return
+                        }
+                        var source: [String: JSONValue] = ["file": .string(display), "text_id": .string(textID),
+                                                           "format": .string(line == nil ? "text" : "jsonl")]
+                        if let line { source["line"] = .int(line) }
+                        if let sourceID { source["id"] = .string(sourceID) }
+                        if let first = seen[textID] {
+                            try await emit(.fresh(cacheKey: key, .rejected(id: ContentHash.of("reject", name, display, String(line ?? 0)), Rejection(
+                                reason: "duplicate", detail: "same text as \(first)", extra: ["source": .object(source)]))))
+                            return
+                        }
                         seen[textID] = textID
-                        try await emit(.cached(cacheKey: key))
-                        return
+                        try await emit(.fresh(cacheKey: key, documents(of: text, source: source, textID: textID)))
                     }
-                    var source: [String: JSONValue] = ["file": .string(display), "text_id": .string(textID),
-                                                       "format": .string(line == nil ? "text" : "jsonl")]
-                    if let line { source["line"] = .int(line) }
-                    if let sourceID { source["id"] = .string(sourceID) }
-                    if let first = seen[textID] {
-                        try await emit(.fresh(cacheKey: key, .rejected(id: ContentHash.of("reject", name, display, String(line ?? 0)), Rejection(
-                            reason: "duplicate", detail: "same text as \(first)", extra: ["source": .object(source)]))))
-                        return
-                    }
-                    seen[textID] = textID
-                    try await emit(.fresh(cacheKey: key, documents(of: text, source: source, textID: textID)))
                 }
+            } catch {
+                guard try await inputDamage.reject(error, display: display, keys: keys, context: context,
+                                                   finished: finished, emit: emit) else { throw error }
             }
         }
     }

@@ -5,10 +5,15 @@ import Store
 /// The items of user-named evaluation sets (benchmark prompts and answers a model will be
 /// evaluated on), read from JSONL (every string field of each object, or the fields named) or
 /// plain text (one item per line), each plain or `.zst`.
-struct EvaluationItem: Sendable {
+public struct EvaluationItem: Sendable {
     /// `file:line` as the pipeline names the file.
-    var location: String
-    var text: String
+    public var location: String
+    public var text: String
+
+    public init(location: String, text: String) {
+        self.location = location
+        self.text = text
+    }
 }
 
 enum EvaluationSetReader {
@@ -36,13 +41,13 @@ enum EvaluationSetReader {
 
 /// Word n-grams (character n-grams for CJK text) of evaluation items, hashed: which item a record's
 /// n-gram comes from. Memory: 12 bytes per distinct n-gram (about 24 MB for 10,000 items of 200 words).
-struct ContaminationIndex: Sendable {
+public struct ContaminationIndex: Sendable {
     let words: Int
     let cjkCharacters: Int
     let items: [EvaluationItem]
     private let owner: [UInt64: Int32]
 
-    init(items: [EvaluationItem], words: Int, cjkCharacters: Int) {
+    public init(items: [EvaluationItem], words: Int, cjkCharacters: Int) {
         self.words = words
         self.cjkCharacters = cjkCharacters
         self.items = items
@@ -56,10 +61,10 @@ struct ContaminationIndex: Sendable {
         self.owner = owner
     }
 
-    var ngramCount: Int { owner.count }
+    public var ngramCount: Int { owner.count }
 
     /// The first evaluation item `text` shares an n-gram with, and the unit where the match starts.
-    func match(_ text: String) -> (item: EvaluationItem, unit: Int)? {
+    public func match(_ text: String) -> (item: EvaluationItem, unit: Int)? {
         let units = TextUnits(text)
         for n in Set([words, cjkCharacters]).sorted() where n == NGrams.size(for: units, words: words, cjkCharacters: cjkCharacters) {
             for (position, hash) in NGrams.hashes(units, n: n).enumerated() {

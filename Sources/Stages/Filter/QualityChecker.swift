@@ -93,6 +93,15 @@ public struct QualityChecker: Sendable {
                     + "first: \(talk.first.map { String($0.sentence.prefix(120)) } ?? "")"))
         }))
         list.append(Self.artefactRule("error_text", .error, in: response, limit: s.maxErrorLines))
+        list.append(("coherence_contradiction", {
+            let flags = CoherenceChecker().check(response)
+            guard flags.count > s.maxCoherenceFlags, let first = flags.first else { return .passed }
+            var verdict = RuleVerdict(rule: "coherence_contradiction", value: .int(flags.count), threshold: .int(s.maxCoherenceFlags),
+                                      detail: "\(flags.count) contradiction(s); first (\(first.kind.rawValue), \(first.entity)): "
+                                          + first.evidence.map { "«\($0.prefix(160))»" }.joined(separator: " … "))
+            verdict.evidence = .array(flags.map { ContentChecks.json($0) })
+            return .failed(verdict)
+        }))
         let fractions: [(String, String, Double, (RepetitionStatistics) -> Double)] = [
             ("duplicate_lines", "of its lines repeat an earlier line", s.maxDuplicateLineFraction, { $0.duplicateLineFraction }),
             ("duplicate_line_chars", "of its characters are in repeated lines", s.maxDuplicateLineCharFraction,

@@ -13,6 +13,8 @@ public struct QualitySettings: Sendable, Equatable, Encodable {
     public var maxPlanLines = 0
     public var maxMetaLines = 0
     public var maxErrorLines = 0
+    /// Most coherence contradictions (a dead character acting, a destroyed thing speaking) a response may have.
+    public var maxCoherenceFlags = 0
     public var maxDuplicateLineFraction = 0.3
     public var maxDuplicateLineCharFraction = 0.2
     public var maxDuplicateParagraphFraction = 0.3
@@ -24,7 +26,7 @@ public struct QualitySettings: Sendable, Equatable, Encodable {
     /// Rules switched off, by name.
     public var disabled: Set<String> = []
 
-    public static let keys = ["min_words", "max_words", "min_length_score", "max_plan_lines", "max_meta_lines", "max_error_lines",
+    public static let keys = ["min_words", "max_words", "min_length_score", "max_plan_lines", "max_meta_lines", "max_error_lines", "max_coherence_flags",
                               "max_duplicate_line_fraction", "max_duplicate_line_char_fraction",
                               "max_duplicate_paragraph_fraction", "max_duplicate_paragraph_char_fraction",
                               "max_top_ngram_fraction", "max_duplicate_ngram_fraction", "disable"]
@@ -39,6 +41,7 @@ public struct QualitySettings: Sendable, Equatable, Encodable {
         maxPlanLines = try p.int("max_plan_lines", range: 0...1_000_000) ?? maxPlanLines
         maxMetaLines = try p.int("max_meta_lines", range: 0...1_000_000) ?? maxMetaLines
         maxErrorLines = try p.int("max_error_lines", range: 0...1_000_000) ?? maxErrorLines
+        maxCoherenceFlags = try p.int("max_coherence_flags", range: 0...1_000_000) ?? maxCoherenceFlags
         maxDuplicateLineFraction = try p.double("max_duplicate_line_fraction", range: 0...1) ?? maxDuplicateLineFraction
         maxDuplicateLineCharFraction = try p.double("max_duplicate_line_char_fraction", range: 0...1) ?? maxDuplicateLineCharFraction
         maxDuplicateParagraphFraction = try p.double("max_duplicate_paragraph_fraction", range: 0...1) ?? maxDuplicateParagraphFraction
@@ -68,14 +71,14 @@ public struct QualitySettings: Sendable, Equatable, Encodable {
     /// Every rule this configuration has, in the order they run.
     public var ruleNames: [String] {
         ["too_few_words", "too_many_words", "low_length_score", "truncated", "language_mismatch",
-         "plan_artefact", "meta_talk", "error_text",
+         "plan_artefact", "meta_talk", "error_text", "coherence_contradiction",
          "duplicate_lines", "duplicate_line_chars", "duplicate_paragraphs", "duplicate_paragraph_chars"]
             + maxTopNGramFraction.keys.sorted().map { "top_\($0)gram" }
             + maxDuplicateNGramFraction.keys.sorted().map { "duplicate_\($0)gram" }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case minWords, maxWords, minLengthScore, maxPlanLines, maxMetaLines, maxErrorLines, maxDuplicateLineFraction,
+        case minWords, maxWords, minLengthScore, maxPlanLines, maxMetaLines, maxErrorLines, maxCoherenceFlags, maxDuplicateLineFraction,
              maxDuplicateLineCharFraction, maxDuplicateParagraphFraction, maxDuplicateParagraphCharFraction,
              maxTopNGramFraction, maxDuplicateNGramFraction, disabled
     }
@@ -91,6 +94,7 @@ public struct QualitySettings: Sendable, Equatable, Encodable {
         try c.encode(maxPlanLines, forKey: .maxPlanLines)
         try c.encode(maxMetaLines, forKey: .maxMetaLines)
         try c.encode(maxErrorLines, forKey: .maxErrorLines)
+        try c.encode(maxCoherenceFlags, forKey: .maxCoherenceFlags)
         try c.encode(maxDuplicateLineFraction, forKey: .maxDuplicateLineFraction)
         try c.encode(maxDuplicateLineCharFraction, forKey: .maxDuplicateLineCharFraction)
         try c.encode(maxDuplicateParagraphFraction, forKey: .maxDuplicateParagraphFraction)

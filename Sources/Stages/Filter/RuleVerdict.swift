@@ -9,6 +9,8 @@ public struct RuleVerdict: Sendable, Equatable {
     public var detail: String
     /// The start of the record's texts (`instruction`, `raw`), for people reading the rejects.
     public var excerpts: [String: JSONValue] = [:]
+    /// What a person needs to see why the rule failed (e.g. the contradicting sentences).
+    public var evidence: JSONValue?
 
     public init(rule: String, value: JSONValue, threshold: JSONValue, detail: String) {
         self.rule = rule
@@ -18,5 +20,9 @@ public struct RuleVerdict: Sendable, Equatable {
     }
 
     /// The fields a reject record carries for it.
-    var extra: [String: JSONValue] { ["rule": .string(rule), "value": value, "threshold": threshold] }
+    var extra: [String: JSONValue] {
+        var fields: [String: JSONValue] = ["rule": .string(rule), "value": value, "threshold": threshold]
+        if let evidence { fields["evidence"] = evidence }
+        return fields
+    }
 }

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
 import Generation
 import Pipeline
+import Messages
 
 /// Stage `lengthen` (Self-Lengthen): a generator writes a first response to the query; an
 /// extender then expands it over up to `rounds` rounds, each enriching the first half of the

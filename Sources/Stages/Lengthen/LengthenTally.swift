@@ -3,6 +3,7 @@ import Foundation
 /// What the `lengthen` stage did this run, for the build summary: attempts, how many reached the
 /// growth factor, rounds tried and kept.
 final class LengthenTally: @unchecked Sendable {
+    // @unchecked: the counters are guarded by `lock`.
     private let lock = NSLock()
     private var attempts = 0, accepted = 0, rounds = 0, keptRounds = 0
 

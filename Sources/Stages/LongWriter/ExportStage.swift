@@ -1,5 +1,7 @@
+import Digest
 import Foundation
 import Pipeline
+import Store
 
 /// Stage `export`: the training-ready record, `{"messages": [user, assistant], "meta": {…}}`,
 /// written to `dataset/<stage>/`. Meta holds the recipe (`longwriter`, `backtranslate`,
@@ -10,7 +12,7 @@ public final class ExportStage: MapStage, @unchecked Sendable {
     // @unchecked: the counters are guarded by `lock`.
     public static let kind = "export"
     public static let logicVersion = 1
-    public static let outputFolder = "dataset"
+    public static let outputFolder = OutputLayout.datasetFolder
     public let name: String
     public let settings: ExportSettings
     private let lock = NSLock()

@@ -1,4 +1,5 @@
-import Decoder
+import Digest
+import Messages
 import Foundation
 import Generation
 import Pipeline

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
 import Generation
 import Pipeline
+import Messages
 
 /// Stage `plan` (AgentWrite step I): breaks the instruction into paragraphs, each a main point
 /// and a word count (200–1,000) summing to the required length. With `format: json` (default)

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
 import Generation
 import Pipeline
+import Messages
 import Store
 
 /// Stage `predict-length`: how long an answer does each query need?

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
 import Generation
 import Pipeline
+import Messages
 
 /// Stage `write` (AgentWrite step II): writes the plan's paragraphs in order. Each prompt holds
 /// the instruction, the plan, the text so far (fitted to the context budget) and the current

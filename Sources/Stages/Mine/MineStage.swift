@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Pipeline
 import Store
@@ -7,24 +8,32 @@ import Store
 ///
 /// Each non-blank input line is one item; its cache key covers the file, the line number and
 /// the line's bytes, so appending lines to an input only computes the new ones.
-public struct MineStage: SourceStage {
+public struct MineStage: SourceStage, InputDamageReporting {
     public static let kind = "mine"
     public static let logicVersion = 1
     public let name: String
     public let settings: MineSettings
+    public let inputDamage: InputDamageLog
     /// Lines longer than this many bytes are rejected without being held in memory.
     static let maxLineBytes = 64 << 20
 
     public init(name: String, settings: MineSettings) {
+        self.init(name: name, settings: settings, inputDamage: InputDamageLog())
+    }
+
+    /// `inputDamage` collects the damaged inputs (a stage reading queries for another passes its own).
+    public init(name: String, settings: MineSettings, inputDamage: InputDamageLog) {
         self.name = name
         self.settings = settings
+        self.inputDamage = inputDamage
     }
 
     public func estimatedItems(context: StageContext) throws -> Int? {
         var total = 0
         for (_, file) in try context.pipeline.inputFiles() {
             let reader = try LineReader(path: file, maxLineBytes: 1 << 16)
-            while try reader.next() != nil { total += 1 }
+            // A damaged file counts the lines before the damage; the build reports it.
+            while (try? reader.next()) != nil { total += 1 }
         }
         return settings.limit > 0 ? min(total, settings.limit) : total
     }
@@ -37,7 +46,16 @@ public struct MineStage: SourceStage {
             let display = Self.displayPath(file, base: context.pipeline.directory)
             let jsonl = spec.format == "jsonl" || (spec.format == "auto" && !Self.isTextFile(file))
             let reader = try LineReader(path: file, maxLineBytes: Self.maxLineBytes)
-            while let line = try reader.next() {
+            while true {
+                let next: ReadLine?
+                do {
+                    next = try reader.next()
+                } catch {
+                    guard try await inputDamage.reject(error, display: display, keys: keys, context: context,
+                                                       finished: finished, emit: emit) else { throw error }
+                    break
+                }
+                guard let line = next else { break }
                 if context.cancellation.isCancelled { return }
                 if settings.limit > 0 && kept >= settings.limit { return }
                 let lineNumber = reader.lineNumber

@@ -2,11 +2,13 @@ import Foundation
 import Pipeline
 
 /// The model-free content checks of one answer, as the dedup-filter records them in `meta` and
-/// `lwdata audit` writes them: task talk (the flagged sentences, their kind and share), repetition
+/// `lwdata audit` writes them: coherence contradictions (kind, entity and both sentences), task talk
+/// (the flagged sentences, their kind and share), repetition
 /// (Gopher-style measures), and the sentence count the shares are taken over. Every finding
 /// carries evidence a person can read.
 public struct ContentChecks: Sendable {
     public let taskTalk = TaskTalkDetector()
+    public let coherence = CoherenceChecker()
 
     public init() {}
 
@@ -28,6 +30,12 @@ public struct ContentChecks: Sendable {
             "share": round(talk.share),
             "sentences": .array(talk.hits.map { ["text": .string($0.sentence), "kind": .string($0.kind.rawValue)] }),
         ]
-        return ["sentences": .int(talk.sentences), "repetition": .object(repetition), "task_talk": .object(taskTalk)]
+        return ["sentences": .int(talk.sentences), "repetition": .object(repetition), "task_talk": .object(taskTalk),
+                "coherence": .array(coherence.check(response).map(Self.json))]
+    }
+
+    /// A coherence flag as the records and the audit keep it.
+    static func json(_ flag: CoherenceFlag) -> JSONValue {
+        ["kind": .string(flag.kind.rawValue), "entity": .string(flag.entity), "evidence": .array(flag.evidence.map(JSONValue.string))]
     }
 }

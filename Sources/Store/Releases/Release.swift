@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// One file of a release: a dataset shard, by its path inside the release folder.

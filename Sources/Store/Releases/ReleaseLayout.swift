@@ -11,9 +11,11 @@ public struct ReleaseLayout: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    public static let folderName = "releases"
-    public static let latestName = "latest"
+    public static let folderName = OutputLayout.releasesFolder
+    public static let latestName = OutputLayout.latestName
     public static let descriptionName = "release.json"
+    /// The dataset card (Hugging Face front matter and figures), written beside `release.json`.
+    public static let cardName = "README.md"
     /// Suffix of a release folder still being filled.
     static let partialSuffix = ".partial"
 

@@ -33,7 +33,9 @@ public enum ReleasePublisher {
 
     /// Publishes a release named `id` unless the dataset equals the newest release's.
     /// `checkpoint` runs after each step (tests throw from it to stop a publish half-way).
+    /// `card` writes the release's dataset card (`README.md`), part of the release like `release.json`.
     public static func publish(manifest: Manifest, id: String, runID: String, now: Date = Date(),
+                               card: ((Release) throws -> String)? = nil,
                                checkpoint: (PublishStep) throws -> Void = { _ in }) throws -> PublishOutcome {
         let layout = ReleaseLayout(directory: manifest.directory)
         try ReleaseSweeper.reconcile(manifest)
@@ -65,6 +67,7 @@ public enum ReleasePublisher {
         }
         try checkpoint(.linked)
         try FileSystem.writeDurably(try release.json(), to: partial + "/" + ReleaseLayout.descriptionName)
+        if let card { try FileSystem.writeDurably(Data(try card(release).utf8), to: partial + "/" + ReleaseLayout.cardName) }
         for folder in folders { try FileSystem.syncDirectory(folder) }
         try checkpoint(.described)
         if rename(partial, layout.folder(of: id)) != 0 {

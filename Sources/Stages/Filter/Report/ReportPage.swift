@@ -8,7 +8,7 @@ public enum ReportPage {
     /// Writes the report of `report` for the output folder `directory`; returns the HTML file's path.
     @discardableResult
     public static func write(_ report: DatasetReport, directory: String, generated: Date = Date()) throws -> String {
-        let folder = directory + "/report"
+        let folder = OutputLayout(directory: directory).report
         try FileSystem.makeDirectories(folder)
         let charts = ReportCharts.all(report)
         for chart in charts { try chart.svg.write(toFile: "\(folder)/\(chart.name).svg", atomically: true, encoding: .utf8) }

@@ -7,7 +7,7 @@ enum OrphanSweeper {
     static func sweep(manifest: Manifest) throws {
         let registered = Set(try manifest.shards().map(\.path))
         let fm = FileManager.default
-        for folder in ["shards", "rejects", "dataset"] {
+        for folder in OutputLayout.shardFolders {
             let root = manifest.directory + "/" + folder
             guard let walker = fm.enumerator(atPath: root) else { continue }
             while let relative = walker.nextObject() as? String {

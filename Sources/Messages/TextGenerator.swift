@@ -1,5 +1,3 @@
-import Decoder
-
 /// Sampling and length settings of one generation request.
 public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
     public var temperature: Double

@@ -1,4 +1,6 @@
 import Decoder
+import Generation
+import Messages
 import Foundation
 
 /// `TextGenerator` on the built-in decoder. All requests of a build share this one backend and
@@ -6,6 +8,7 @@ import Foundation
 /// so a stage's concurrency multiplies throughput instead of making requests compete for the
 /// cores. Requests that share a prompt prefix with a finished one reuse its keys and values.
 public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
+    // @unchecked: immutable references to the model and the engine, both safe to share (the engine locks its queue).
     public let model: LanguageModel
     public let engine: BatchEngine
     public let identity: String
@@ -49,12 +52,22 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
                             promptTokens: result.promptTokens, completionTokens: result.completionTokens,
                             seconds: Date().timeIntervalSince(started)))
                     case .failure(let error):
-                        continuation.resume(throwing: error)
+                        continuation.resume(throwing: Self.rejected(error))
                     }
                 }
             }
         } onCancel: {
             cancelled.set()
+        }
+    }
+
+    /// The decoder's refusals of a request (a schema it cannot compile, a prompt too long) as
+    /// `RejectedRequest`, so a server answers them with 400; other errors as they are.
+    static func rejected(_ error: any Error) -> any Error {
+        switch error {
+        case let error as GrammarError: return RejectedRequest(error, clientMessage: "response_format: \(error)")
+        case let error as GenerationFailure: return RejectedRequest(error, clientMessage: "\(error)")
+        default: return error
         }
     }
 
@@ -75,6 +88,7 @@ public final class BuiltinBackend: StreamingTextGenerator, @unchecked Sendable {
 
 /// A flag set from one thread and read from another.
 final class CancelFlag: @unchecked Sendable {
+    // @unchecked: `value` is guarded by `lock`.
     private let lock = NSLock()
     private var value = false
     var isSet: Bool { lock.withLock { value } }

@@ -1,4 +1,4 @@
-import CKernels
+import Decoder
 import Foundation
 
 /// Throughput of the decoder on one model, measured the way llama.cpp's `llama-bench`
@@ -92,8 +92,8 @@ public struct DecodeBenchmark {
         }
 
         let size = (try? FileManager.default.attributesOfItem(atPath: model.path)[.size] as? Int) ?? 0
-        return Report(model: model.path, model_bytes: size ?? 0, threads: KernelPool.shared.threads,
-                      kernels: String(cString: lw_kernel_isa()), pp512_tokens_per_s: pp, tg128_tokens_per_s: tg,
+        return Report(model: model.path, model_bytes: size ?? 0, threads: KernelInfo.threads,
+                      kernels: KernelInfo.instructionSet, pp512_tokens_per_s: pp, tg128_tokens_per_s: tg,
                       batched: batched, engine: engine, kv_cache_bytes: largestCache,
                       peak_rss_bytes: Self.peakResidentBytes(), repetitions: repetitions)
     }
@@ -147,6 +147,7 @@ public struct DecodeBenchmark {
     }
 
     private final class FailureBox: @unchecked Sendable {
+        // @unchecked: `error` is guarded by `lock`.
         private let lock = NSLock()
         private var error: Error?
         var first: Error? { lock.withLock { error } }

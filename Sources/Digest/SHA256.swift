@@ -1,9 +1,9 @@
 import CCrypto
 import Foundation
 
-/// Streaming SHA-256, used to fingerprint shard files in the manifest (OpenSSL's libcrypto,
-/// which uses the CPU's SHA instructions where present).
-public struct SHA256 {
+/// Streaming SHA-256, the one digest of the project: shard, release and model fingerprints, record
+/// ids, cache keys (OpenSSL's libcrypto, which uses the CPU's SHA instructions where present).
+public struct SHA256: Sendable {
     private var context = SHA256_CTX()
 
     public init() { SHA256_Init(&context) }
@@ -27,7 +27,7 @@ public struct SHA256 {
     }
 
     /// Finishes the hash and returns it as 64 lower-case hex digits.
-    public mutating func finalizeHex() -> String { Store.hex(finalize()) }
+    public mutating func finalizeHex() -> String { Digest.hex(finalize()) }
 
     /// SHA-256 of a byte sequence as lower-case hex.
     public static func hex<C: ContiguousBytes>(of bytes: C) -> String {
