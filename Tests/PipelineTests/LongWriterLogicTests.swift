@@ -4,17 +4,6 @@ import Pipeline
 @testable import Stages
 
 @Suite struct LengthPredictionTests {
-    @Test func heuristicBuckets() {
-        #expect(LengthHeuristic.predict("What is the capital of Peru?") == .under2000)
-        #expect(LengthHeuristic.predict("translate 'good morning' into French") == .under2000)
-        #expect(LengthHeuristic.predict("Write a report on coffee exports") == .words2000)
-        #expect(LengthHeuristic.predict("Write a comprehensive guide to composting") == .words4000)
-        #expect(LengthHeuristic.predict("Write a detailed and comprehensive business plan") == .words8000)
-        #expect(LengthHeuristic.predict("Write a novel about a lighthouse keeper") == .words8000)
-        #expect(LengthHeuristic.predict("Write a complete textbook on statistics") == .words16000)
-        #expect(LengthHeuristic.predict("写一篇详细的报告") == .words4000)
-    }
-
     @Test func parsesDriftedAnswers() {
         #expect(LengthAnswerParser.parseYesNo("### Yes") == true)
         #expect(LengthAnswerParser.parseYesNo("**No**, a short answer suffices.") == false)
