@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Decoder"]),
+        .testTarget(name: "EncoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )
