@@ -2,9 +2,8 @@
 """all-MiniLM-L6-v2 forward in numpy (float32, matrix products through numpy's BLAS), the
 baseline `lwdata bench encode` compares the built-in encoder with.
 
-As a script: encode_numpy.py ENCODER_DIR TOKENS_JSON THREADS — reads {"batches": [[[ids…]…]…]}
-(the same token sequences the Swift bench encodes), runs the forward over each batch once
-as warm-up and then timed, and prints {"seconds": …, "sentences": …} as JSON.
+As a script: encoder_numpy.py ENCODER_DIR TOKENS_JSON — reads {"batches": [[[ids…]…]…]}
+(the same token sequences the Swift bench encodes), runs the forward over the first batch as warm-up, then over all batches twice, and prints the faster pass as {"seconds": …, "sentences": …}.
 Set OPENBLAS_NUM_THREADS (the bench does) before numpy is imported to choose its threads.
 """
 import json
@@ -109,12 +108,13 @@ def main():
         batches = json.load(f)["batches"]
     encoder = Encoder(directory)
     encoder.forward(batches[0])
-    start = time.perf_counter()
-    sentences = 0
-    for batch in batches:
-        encoder.forward(batch)
-        sentences += len(batch)
-    print(json.dumps({"seconds": time.perf_counter() - start, "sentences": sentences}))
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        for batch in batches:
+            encoder.forward(batch)
+        best = min(best, time.perf_counter() - start)
+    print(json.dumps({"seconds": best, "sentences": sum(len(batch) for batch in batches)}))
 
 
 if __name__ == "__main__":
