@@ -20,7 +20,8 @@ public final class SentenceEncoder: Sendable {
 
     /// Loads the encoder in `directory`. `maxTokens` is capped by the model's positions
     /// (256 is what all-MiniLM-L6-v2 was trained with); `threads` gives the encoder a pool of
-    /// its own of that size, otherwise it shares the decoder's pool (`LWDATA_THREADS`).
+    /// its own of that size (its threads live as long as the process: for benchmarks and tests),
+    /// otherwise it shares the decoder's pool (`LWDATA_THREADS`).
     public init(directory: String, maxTokens: Int = 256, threads: Int? = nil) throws {
         self.directory = directory
         let configuration = try BertConfiguration(path: directory + "/config.json")
