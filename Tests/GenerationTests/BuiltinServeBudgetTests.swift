@@ -19,6 +19,8 @@ import Testing
         ]
         var request = URLRequest(url: URL(string: running.baseURL + "/v1/chat/completions")!)
         request.httpMethod = "POST"
+        // Generous: the whole suite shares two cores with this request (a loaded answer takes minutes).
+        request.timeoutInterval = 600
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, response) = try await URLSession.shared.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

@@ -53,7 +53,7 @@ import Testing
         }
         try pool.close()
         let manifest = try Manifest(directory: folder.path)
-        #expect(try manifest.appliedMigrations() == ["v1-runs-shards-items", "v2-usage-accounting", "v3-releases"])
+        #expect(try manifest.appliedMigrations() == ["v1-runs-shards-items", "v2-usage-accounting", "v3-releases", "v4-usage-cost"])
         #expect(try manifest.runs().map(\.id) == ["old"])
         try manifest.addUsage(runID: "old", UsageRow(stage: "plan", backend: "builtin", calls: 2, tokensIn: 10, tokensOut: 20))
         try manifest.addUsage(runID: "old", UsageRow(stage: "plan", backend: "builtin", calls: 1, retries: 1, tokensIn: 5, tokensOut: 5))

@@ -90,6 +90,9 @@ void lw_attend_f16_heads(const float *q, int64_t heads, int64_t q_stride, const 
                          int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
                          float *out, int64_t out_stride);
 
+/// GELU in place, `x · (1 + erf(x/√2)) / 2` (the exact form BERT uses, erf to within 2e-7).
+void lw_gelu(float *x, int64_t count);
+
 typedef struct lw_pool lw_pool;
 
 /// A pool of `threads − 1` workers (the caller is the last thread). Workers spin briefly
