@@ -8,6 +8,11 @@ neighbour makes llama.cpp's spinning threads wait on each other and its figures 
 
     bench/compare_llamacpp.py --lwdata .build/release/lwdata --llama-bin /work/dev/llama.cpp/build/bin \
         --json compare.json
+
+With --depth 128,2048,4096 it compares decode with that many tokens already cached per sequence
+instead (llama-batched-bench -npp N -ntg 64 -pps for 1, 4, 16, 32 sequences; llama-bench -p 512 -d N
+for prompt processing at depth) against `lwdata bench decode --depth`, each figure also as a fraction
+of the ceiling ours measured (weights + KV bytes per step ÷ memory bandwidth).
 """
 
 import argparse
@@ -19,6 +24,10 @@ import sys
 import tempfile
 
 BATCH_SIZES = [1, 2, 4, 8, 16, 32]
+DEPTH_BATCH_SIZES = [1, 4, 16, 32]
+DEPTH_STEPS = 64
+# (depth, sequences): the least ratio ours / llama.cpp aimed for (issue 17).
+DEPTH_TARGETS = {(2048, 1): 2.0, (2048, 16): 4.0, (128, 16): 2.0}
 
 
 def default_model() -> str:
@@ -56,15 +65,80 @@ def ours(lwdata: str, model: str, threads: int, repetitions: int) -> dict:
         return json.loads(out.read_text())
 
 
+def llama_cpp_depth(binaries: pathlib.Path, model: str, threads: int, repetitions: int, depths: list[int]) -> dict:
+    # -pps: one prompt prefilled and copied to every sequence (each keeps its own KV stream, so
+    # every sequence still reads its own N cached tokens per step); the context holds all of them.
+    context = max(DEPTH_BATCH_SIZES) * (max(depths) + DEPTH_STEPS)
+    lines = run([str(binaries / "llama-batched-bench"), "-m", model, "-c", str(context), "-b", "2048", "-ub", "512",
+                 "-npp", ",".join(map(str, depths)), "-ntg", str(DEPTH_STEPS), "-npl", ",".join(map(str, DEPTH_BATCH_SIZES)),
+                 "-pps", "-t", str(threads), "--output-format", "jsonl"])
+    decode = [{"depth": b["pp"], "sequences": b["pl"], "tokens_per_s": b["speed_tg"]}
+              for b in (json.loads(l) for l in lines.splitlines() if l.startswith("{"))]
+    single = json.loads(run([str(binaries / "llama-bench"), "-m", model, "-p", "512", "-n", "0", "-d",
+                             ",".join(map(str, depths)), "-t", str(threads), "-r", str(repetitions), "-o", "json"]))
+    prompt = [{"depth": r["n_depth"], "tokens_per_s": r["avg_ts"]} for r in single if r["n_prompt"] == 512]
+    return {"decode": decode, "prompt": prompt}
+
+
+def ours_depth(lwdata: str, model: str, threads: int, repetitions: int, depths: list[int]) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        out = pathlib.Path(folder) / "depth.json"
+        env = dict(os.environ, LWDATA_THREADS=str(threads))
+        command = [lwdata, "bench", "decode", "--model", model, "--repetitions", str(repetitions),
+                   "--depth", ",".join(map(str, depths)), "--sequences", ",".join(map(str, DEPTH_BATCH_SIZES)),
+                   "--json", str(out)]
+        print("$ LWDATA_THREADS=%d %s" % (threads, " ".join(command)), file=sys.stderr, flush=True)
+        subprocess.run(command, check=True, env=env, stdout=sys.stderr)
+        return json.loads(out.read_text())
+
+
+def compare_depth(args: argparse.Namespace, depths: list[int]) -> None:
+    reference = llama_cpp_depth(pathlib.Path(args.llama_bin), args.model, args.threads, args.repetitions, depths)
+    mine = ours_depth(args.lwdata, args.model, args.threads, args.repetitions, depths)
+    theirs = {(d["depth"], d["sequences"]): d["tokens_per_s"] for d in reference["decode"]}
+    theirs_pp = {p["depth"]: p["tokens_per_s"] for p in reference["prompt"]}
+    print(f"memory bandwidth {mine['bandwidth_bytes_per_s'] / 1e9:.1f} GB/s, kernels {mine['kernels']}, "
+          f"{mine['threads']} threads; ceiling = sequences × bandwidth ÷ (weights + KV bytes read per step)")
+    print(f"{'figure':<28}{'lwdata':>9}{'llama.cpp':>11}{'ratio':>8}{'ceiling':>9}{'ours':>6}{'theirs':>7}  target")
+    rows = []
+    for d in mine["decode"]:
+        other = theirs.get((d["depth"], d["sequences"]))
+        if other is None:
+            continue
+        target = DEPTH_TARGETS.get((d["depth"], d["sequences"]))
+        ceiling = d["ceiling_tokens_per_s"]
+        name = f"decode {d['depth']} deep, {d['sequences']} seq"
+        rows.append({"figure": name, "depth": d["depth"], "sequences": d["sequences"], "lwdata": d["tokens_per_s"],
+                     "llama_cpp": other, "ratio": d["tokens_per_s"] / other, "ceiling": ceiling,
+                     "lwdata_of_ceiling": d["tokens_per_s"] / ceiling, "llama_cpp_of_ceiling": other / ceiling,
+                     "target_ratio": target})
+        print(f"{name:<28}{d['tokens_per_s']:>9.1f}{other:>11.1f}{d['tokens_per_s'] / other:>7.2f}×{ceiling:>9.1f}"
+              f"{100 * d['tokens_per_s'] / ceiling:>5.0f}%{100 * other / ceiling:>6.0f}%  {f'≥ {target:g}×' if target else ''}")
+    for p in mine["prompt"]:
+        other = theirs_pp.get(p["depth"])
+        if other is None:
+            continue
+        name = f"pp512 at {p['depth']} deep"
+        rows.append({"figure": name, "depth": p["depth"], "lwdata": p["tokens_per_s"], "llama_cpp": other,
+                     "ratio": p["tokens_per_s"] / other})
+        print(f"{name:<28}{p['tokens_per_s']:>9.1f}{other:>11.1f}{p['tokens_per_s'] / other:>7.2f}×")
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps({"lwdata": mine, "llama_cpp": reference, "rows": rows}, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lwdata", default=".build/release/lwdata")
-    parser.add_argument("--llama-bin", default="/work/dev/llama.cpp/build/bin")
+    parser.add_argument("--llama-bin", default="/work/tools/llama.cpp/build/bin")
     parser.add_argument("--model", default=default_model())
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--json", help="write both sets of figures and the ratios here")
+    parser.add_argument("--depth", help="compare decode at these depths instead, e.g. 128,2048,4096")
     args = parser.parse_args()
+    if args.depth:
+        compare_depth(args, [int(d) for d in args.depth.split(",")])
+        return
 
     reference = llama_cpp(pathlib.Path(args.llama_bin), args.model, args.threads, args.repetitions)
     mine = ours(args.lwdata, args.model, args.threads, args.repetitions)

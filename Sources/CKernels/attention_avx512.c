@@ -22,14 +22,14 @@ LW_AVX512 static inline __m512 exp_negative512(__m512 x) {
     return _mm512_scalef_ps(p, n);
 }
 
-/// Softmax of `count` scores in place; returns 1 / Σ (the caller scales the weighted sum).
-LW_AVX512 static float softmax_unnormalised(float *scores, int64_t count) {
+/// Softmax numerators of `count` scores in place (e^(s − max)); writes the maximum and the sum.
+LW_AVX512 static void exponentiate512(float *scores, int64_t count, float *maximum, float *total) {
     __m512 top = _mm512_set1_ps(-INFINITY);
     int64_t p = 0;
     for (; p + 16 <= count; p += 16) top = _mm512_max_ps(top, _mm512_loadu_ps(scores + p));
-    float maximum = _mm512_reduce_max_ps(top);
-    for (; p < count; p++) maximum = scores[p] > maximum ? scores[p] : maximum;
-    const __m512 shift = _mm512_set1_ps(maximum);
+    float m = _mm512_reduce_max_ps(top);
+    for (; p < count; p++) m = scores[p] > m ? scores[p] : m;
+    const __m512 shift = _mm512_set1_ps(m);
     __m512 totals = _mm512_setzero_ps();
     for (p = 0; p + 16 <= count; p += 16) {
         const __m512 e = exp_negative512(_mm512_sub_ps(_mm512_loadu_ps(scores + p), shift));
@@ -42,13 +42,15 @@ LW_AVX512 static float softmax_unnormalised(float *scores, int64_t count) {
         _mm512_mask_storeu_ps(scores + p, mask, e);
         totals = _mm512_add_ps(totals, _mm512_maskz_mov_ps(mask, e));
     }
-    return 1.0f / _mm512_reduce_add_ps(totals);
+    *maximum = m;
+    *total = _mm512_reduce_add_ps(totals);
 }
 
 /// H query heads × C 16-float chunks per head: with H and C constant the accumulators stay in registers.
 LW_AVX512 static inline __attribute__((always_inline)) void
-attend_fixed(const int H, const int C, const float *q, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
-             int64_t stride, int64_t positions, float scale, float *scores, float *out, int64_t out_stride) {
+partial_fixed(const int H, const int C, const float *q, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+              int64_t stride, int64_t positions, float scale, float *scores, float *out, int64_t out_stride,
+              float *maxima, float *totals) {
     __m512 query[8][8];
     for (int h = 0; h < H; h++)
         for (int c = 0; c < C; c++) query[h][c] = _mm512_mul_ps(_mm512_loadu_ps(q + h * q_stride + 16 * c), _mm512_set1_ps(scale));
@@ -61,8 +63,7 @@ attend_fixed(const int H, const int C, const float *q, int64_t q_stride, const u
             scores[h * positions + p] = _mm512_reduce_add_ps(dot);
         }
     }
-    float inverse[8];
-    for (int h = 0; h < H; h++) inverse[h] = softmax_unnormalised(scores + h * positions, positions);
+    for (int h = 0; h < H; h++) exponentiate512(scores + h * positions, positions, maxima + h, totals + h);
     __m512 acc[8][8];
     for (int h = 0; h < H; h++)
         for (int c = 0; c < C; c++) acc[h][c] = _mm512_setzero_ps();
@@ -75,21 +76,22 @@ attend_fixed(const int H, const int C, const float *q, int64_t q_stride, const u
         }
     }
     for (int h = 0; h < H; h++)
-        for (int c = 0; c < C; c++)
-            _mm512_storeu_ps(out + h * out_stride + 16 * c, _mm512_mul_ps(acc[h][c], _mm512_set1_ps(inverse[h])));
+        for (int c = 0; c < C; c++) _mm512_storeu_ps(out + h * out_stride + 16 * c, acc[h][c]);
 }
 
-LW_AVX512 void lw_attend_heads_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
-                            int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
-                            float *out, int64_t out_stride) {
+LW_AVX512 void lw_attend_partial_avx512(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys,
+                                        const uint16_t *values, int64_t stride, int64_t positions, int64_t dimension,
+                                        float scale, float *scores, float *acc, int64_t acc_stride, float *maxima,
+                                        float *totals) {
     const int C = (int)(dimension / 16);
     // Groups of at most 4 heads keep a group's queries and accumulators (4 × 8 zmm at most) in registers.
     for (int64_t h0 = 0; h0 < heads; h0 += 4) {
         const int H = (int)(heads - h0 < 4 ? heads - h0 : 4);
         const float *qh = q + h0 * q_stride;
-        float *oh = out + h0 * out_stride;
+        float *ah = acc + h0 * acc_stride;
         #define LW_CASE(h, c) case (h) * 16 + (c): \
-            attend_fixed(h, c, qh, q_stride, keys, values, stride, positions, scale, scores, oh, out_stride); break;
+            partial_fixed(h, c, qh, q_stride, keys, values, stride, positions, scale, scores, ah, acc_stride, \
+                          maxima + h0, totals + h0); break;
         switch (H * 16 + C) {
             LW_CASE(1, 4) LW_CASE(2, 4) LW_CASE(3, 4) LW_CASE(4, 4)
             LW_CASE(1, 8) LW_CASE(2, 8) LW_CASE(3, 8) LW_CASE(4, 8)

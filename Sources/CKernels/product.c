@@ -1,4 +1,5 @@
 #include "product_variants.h"
+#include <stdlib.h>
 #include <string.h>
 
 typedef void (*rows_kernel)(const lw_product *, int64_t, int64_t, int64_t);
@@ -43,6 +44,12 @@ static int selection(void) {
     if (selected < 0) {  // idempotent: a race only repeats the same choice
         int i = 0;
         while (!supported(instruction_sets[i].isa)) i++;
+        // LWDATA_KERNELS names a lesser instruction set for the whole process (to measure the
+        // kernels another kind of machine runs); a name this processor lacks is ignored.
+        const char *forced = getenv("LWDATA_KERNELS");
+        for (int j = 0; forced && j < instruction_set_count; j++) {
+            if (strcmp(forced, instruction_sets[j].name) == 0 && supported(instruction_sets[j].isa)) i = j;
+        }
         selected = i;
     }
     return selected;

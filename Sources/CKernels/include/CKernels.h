@@ -93,6 +93,21 @@ void lw_attend_f16_heads(const float *q, int64_t heads, int64_t q_stride, const 
 /// GELU in place, `x · (1 + erf(x/√2)) / 2` (the exact form BERT uses, erf to within 2e-7).
 void lw_gelu(float *x, int64_t count);
 
+/// Unnormalised attention of `heads` query heads sharing one key/value head over a slice of
+/// `positions` cached positions (so that a long cache can be split across threads). Per head h:
+/// `maxima[h]` = the largest score, `totals[h]` = Σ_p e^(score_p − maxima[h]) and
+/// `acc + h · acc_stride` = Σ_p e^(score_p − maxima[h]) · v_p; `lw_attend_merge` combines
+/// slices. Arguments otherwise as `lw_attend_f16_heads`.
+void lw_attend_f16_partial(const float *q, int64_t heads, int64_t q_stride, const uint16_t *keys, const uint16_t *values,
+                           int64_t stride, int64_t positions, int64_t dimension, float scale, float *scores,
+                           float *acc, int64_t acc_stride, float *maxima, float *totals);
+
+/// Combines the `lw_attend_f16_partial` results of `parts` slices into normalised outputs
+/// (query head h at `out + h · out_stride`). Slice j's sums for head h are at
+/// `acc + (j · heads + h) · dimension`, its maximum and total at `[j · heads + h]`.
+void lw_attend_merge(int64_t parts, int64_t heads, int64_t dimension, const float *acc, const float *maxima,
+                     const float *totals, float *out, int64_t out_stride);
+
 typedef struct lw_pool lw_pool;
 
 /// A pool of `threads − 1` workers (the caller is the last thread). Workers spin briefly

@@ -105,6 +105,22 @@ public final class KVCache {
         values.assumingMemoryBound(to: UInt16.self) + offset(layer: layer, position: position)
     }
 
+    /// Replaces this cache's positions with the stored positions of `other` (same model and
+    /// element type, at most this cache's capacity): many sequences at one depth from one prefill.
+    func copyPositions(from other: KVCache) {
+        precondition(other.layerCount == layerCount && other.width == width && other.halfPrecision == halfPrecision
+                     && other.count <= capacity)
+        let elementBytes = halfPrecision ? 2 : 4
+        let rowBytes = other.count * width * elementBytes
+        for layer in 0 ..< layerCount {
+            let to = offset(layer: layer, position: 0) * elementBytes
+            let from = other.offset(layer: layer, position: 0) * elementBytes
+            (keys + to).copyMemory(from: other.keys + from, byteCount: rowBytes)
+            (values + to).copyMemory(from: other.values + from, byteCount: rowBytes)
+        }
+        count = other.count
+    }
+
     /// Marks `positions` more positions as stored (after every layer wrote them).
     func advance(by positions: Int) {
         precondition(count + positions <= capacity)

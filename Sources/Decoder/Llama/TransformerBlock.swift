@@ -97,18 +97,74 @@ struct TransformerBlock {
     /// Causal scaled dot-product attention of each row's query heads over its own cache's
     /// keys/values of positions `0 ... position`, into `buffers.attended`.
     ///
-    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores). One task per row and
-    /// key/value head: on a half-precision cache a C kernel takes the query heads that share
-    /// the key/value head together, reading and converting the cached rows once for all of
-    /// them; on a `Float` cache each head is two OpenBLAS sgemv calls over the strided rows.
+    /// Per head: scores = K·q / √d and output = Vᵀ·softmax(scores). On a half-precision cache
+    /// a C kernel takes the query heads that share a key/value head together, reading and
+    /// converting each cached row once for all of them; on a `Float` cache each head is two
+    /// OpenBLAS sgemv calls over the strided rows.
     private func attend(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration) {
+        let plan = AttentionPlan(rows: rows, configuration: c)
+        if rows.allSatisfy({ $0.cache.halfPrecision }) {
+            attendHalf(buffers, rows: rows, layer: layer, configuration: c, plan: plan)
+        } else {
+            attendFloat(buffers, rows: rows, layer: layer, configuration: c, plan: plan)
+        }
+    }
+
+    /// One task per slice of (row, key/value head, range of positions); a row whose cache was
+    /// cut into several slices (few rows at depth: flash-decoding) has them merged after.
+    private func attendHalf(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration,
+                            plan: AttentionPlan) {
+        let headDimension = c.headDimension
+        let groupSize = c.headCount / c.headCountKV
+        let scale = 1 / Float(headDimension).squareRoot()
+        let stride = Int64(c.keyValueWidth)
+        // Slice i's sums at accumulators + i·groupSize·headDimension, its maxima and totals at
+        // i·groupSize: a split's slices are consecutive, the layout `lw_attend_merge` reads.
+        let accumulators = FloatBuffer(count: max(1, plan.partialSlices * groupSize * headDimension))
+        let maxima = FloatBuffer(count: max(1, plan.partialSlices * groupSize))
+        let totals = FloatBuffer(count: max(1, plan.partialSlices * groupSize))
+        let work = { (task: Int) in
+            let slice = plan.slices[task]
+            let row = rows[slice.row]
+            let firstHead = slice.group * groupSize
+            let query = buffers.query[offset: slice.row * c.queryWidth + firstHead * headDimension]
+            let keyValueOffset = slice.group * headDimension + slice.positions.lowerBound * c.keyValueWidth
+            let keys = row.cache.halfKey(layer: layer, position: 0) + keyValueOffset
+            let values = row.cache.halfValue(layer: layer, position: 0) + keyValueOffset
+            let count = Int64(slice.positions.count)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: slice.positions.count * groupSize) { scores in
+                if let i = slice.partial {
+                    lw_attend_f16_partial(query, Int64(groupSize), Int64(headDimension), keys, values, stride, count,
+                                          Int64(headDimension), scale, scores.baseAddress!,
+                                          accumulators[offset: i * groupSize * headDimension], Int64(headDimension),
+                                          maxima[offset: i * groupSize], totals[offset: i * groupSize])
+                } else {
+                    lw_attend_f16_heads(query, Int64(groupSize), Int64(headDimension), keys, values, stride, count,
+                                        Int64(headDimension), scale, scores.baseAddress!,
+                                        buffers.attended[offset: slice.row * c.queryWidth + firstHead * headDimension],
+                                        Int64(headDimension))
+                }
+            }
+        }
+        run(plan.slices.count, work, multiplyAdds: plan.multiplyAdds)
+        for merge in plan.merges {
+            let i = merge.firstPartial
+            lw_attend_merge(Int64(merge.parts), Int64(groupSize), Int64(headDimension),
+                            accumulators[offset: i * groupSize * headDimension], maxima[offset: i * groupSize],
+                            totals[offset: i * groupSize],
+                            buffers.attended[offset: merge.row * c.queryWidth + merge.group * groupSize * headDimension],
+                            Int64(headDimension))
+        }
+    }
+
+    /// The exact path: per task one row and one query head (few rows) or a key/value head's group.
+    private func attendFloat(_ buffers: ForwardBuffers, rows: [RowPlacement], layer: Int, configuration c: LlamaConfiguration,
+                             plan: AttentionPlan) {
         BLASThreads.singleThreaded
         let headDimension = c.headDimension
         let groupSize = c.headCount / c.headCountKV
         let scale = 1 / Float(headDimension).squareRoot()
         let stride = Int32(c.keyValueWidth)
-        // Few rows (a single sequence decoding): one task per query head, so that both cores get
-        // work; else one per key/value head, its query heads together.
         let split = rows.count * c.headCountKV < 4 * KernelPool.shared.threads
         let headsPerTask = split ? 1 : groupSize
         let tasksPerRow = c.headCount / headsPerTask
@@ -120,18 +176,10 @@ struct TransformerBlock {
             let positions = row.position + 1
             let query = buffers.query[offset: t * c.queryWidth + firstHead * headDimension]
             let output = buffers.attended[offset: t * c.queryWidth + firstHead * headDimension]
-            let keyValueOffset = group * headDimension
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions * headsPerTask) { buffer in
+            let keys = row.cache.key(layer: layer, position: 0) + group * headDimension
+            let values = row.cache.value(layer: layer, position: 0) + group * headDimension
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { buffer in
                 let scores = buffer.baseAddress!
-                if row.cache.halfPrecision {
-                    lw_attend_f16_heads(query, Int64(headsPerTask), Int64(headDimension),
-                                        row.cache.halfKey(layer: layer, position: 0) + keyValueOffset,
-                                        row.cache.halfValue(layer: layer, position: 0) + keyValueOffset, Int64(stride),
-                                        Int64(positions), Int64(headDimension), scale, scores, output, Int64(headDimension))
-                    return
-                }
-                let keys = row.cache.key(layer: layer, position: 0) + keyValueOffset
-                let values = row.cache.value(layer: layer, position: 0) + keyValueOffset
                 for h in 0 ..< headsPerTask {
                     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(positions), Int32(headDimension),
                                 scale, keys, stride, query + h * headDimension, 1, 0, scores, 1)
@@ -141,9 +189,11 @@ struct TransformerBlock {
                 }
             }
         }
-        let tasks = rows.count * tasksPerRow
-        // Spreading over cores pays once the scores and weighted sums outweigh the hand-off.
-        let multiplyAdds = rows.reduce(0) { $0 + $1.position + 1 } * c.headCount * headDimension * 2
+        run(rows.count * tasksPerRow, work, multiplyAdds: plan.multiplyAdds)
+    }
+
+    /// Runs `tasks` on the pool once the scores and weighted sums outweigh the hand-off, else here.
+    private func run(_ tasks: Int, _ work: (Int) -> Void, multiplyAdds: Int) {
         if multiplyAdds < 20_000 {
             for task in 0 ..< tasks { work(task) }
         } else {
