@@ -60,8 +60,12 @@ struct SlurmArrayTests {
                                                      Repository.path("examples/slurm-array.sh"), pipeline, root])
         #expect(try cluster.wait(again) == ["COMPLETED", "COMPLETED", "COMPLETED"])
         #expect(try predicted(part1) == total)
-        let runs = try Manifest(directory: part1).runs()
-        #expect(runs.count >= 2, "the resubmitted task continued the folder: \(runs.count) runs")
+        // The resubmitted task reused what the cancelled one finished and computed only the rest.
+        let manifest = try Manifest(directory: part1)
+        let runs = try manifest.runs()
+        try #require(runs.map(\.status) == ["interrupted", "succeeded"], "\(runs)")
+        let resumed = try manifest.stageCounts(runID: runs[1].id).first { $0.name == "predict-length" }
+        #expect(resumed?.cached == afterCancel && resumed?.processed == total - afterCancel, "\(String(describing: resumed))")
 
         let merged = folder.file("merged"), single = folder.file("single")
         #expect(try LWDataBinary.run(["merge"] + (1...3).map { "\(root)/part-\($0)-of-3" } + ["--out", merged]).status == 0)

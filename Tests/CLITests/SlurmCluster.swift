@@ -57,7 +57,9 @@ final class SlurmCluster {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let states = try states(job)
-            if !states.isEmpty, states.allSatisfy({ !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED"].contains($0) }) {
+            // squeue lists a job until its processes are gone (also while COMPLETING).
+            if !states.isEmpty, states.allSatisfy({ !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED"].contains($0) }),
+               try run("squeue", ["-h", "-j", job]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 return states
             }
             usleep(300_000)
