@@ -27,7 +27,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var openai: OpenAIBackendConfig?
 
     public static let keys = ["backend", "path", "chat_template", "context_tokens", "concurrency", "request_cache", "base_url", "name",
-                              "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
+                              "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
 
     public init() {}
 
@@ -41,7 +41,7 @@ public struct ModelSettings: Sendable, Equatable {
         contextTokens = try o.int("context_tokens", range: 256...1_048_576)
         concurrency = try o.int("concurrency", range: 1...1024) ?? concurrency
         requestCache = try o.bool("request_cache") ?? requestCache
-        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
+        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
         switch backend {
         case .builtin:
             if let stray = openaiKeys.first(where: { o.object[$0] != nil }) {
@@ -60,6 +60,10 @@ public struct ModelSettings: Sendable, Equatable {
             config.tokensPerMinute = try o.int("tokens_per_minute", range: 0...1_000_000_000) ?? 0
             config.maxRetries = try o.int("max_retries", range: 0...100) ?? config.maxRetries
             config.timeout = try o.double("timeout", range: 1...86_400) ?? config.timeout
+            if let extra = o.object["extra_body"] {
+                guard extra.object != nil else { throw o.document.error(o.sub("extra_body"), "expected an object of request fields, found \(extra.jsonString)") }
+                config.extraBody = RawJSON(text: extra.jsonString)
+            }
             openai = config
         }
     }
