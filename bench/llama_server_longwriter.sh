@@ -83,7 +83,7 @@ for name in ("llama-server", "builtin"):
     manifest_shards = subprocess.run(["sqlite3", f"{folder}/manifest.sqlite",
                                       "SELECT stage, path, role FROM shards WHERE stage IN ('write', 'dedup-filter')"],
                                      capture_output=True, text=True).stdout.split()
-    written, kept = {}, {}
+    written, kept, dropped = {}, {}, {}
     for row in manifest_shards:
         stage, path, role = row.split("|")
         lines = subprocess.run([lwdata, "inspect", f"{folder}/{path}", "--limit", "100000"], capture_output=True, text=True).stdout
@@ -93,11 +93,17 @@ for name in ("llama-server", "builtin"):
                 written[r["id"]] = r
             elif role == "data":
                 kept[r["filter"]["input_id"]] = r["filter"]
+            elif stage == "dedup-filter":
+                dropped[r["id"]] = r
     for rid, r in sorted(written.items()):
-        f = kept.get(rid)
+        f, d = kept.get(rid), dropped.get(rid, {})
+        # A record dropped by the length rule carries its S_l as the rule's value.
+        sl = f["length_score"] if f else d.get("value") if d.get("rule") == "low_length_score" else None
         records.append({"id": rid, "query": r.get("query", "")[:80], "required_words": (r.get("length") or {}).get("required_words"),
-                        "produced_words": f["produced_words"] if f else None, "S_l": f["length_score"] if f else None,
-                        "kept": f is not None})
+                        "produced_words": f["produced_words"] if f else None, "S_l": sl, "kept": f is not None,
+                        "dropped_for": d.get("reason"), "response_words": len(r.get("response", "").split()),
+                        "completion_tokens": (r.get("write_meta") or {}).get("completion_tokens"),
+                        "write_seconds": (r.get("write_meta") or {}).get("seconds")})
     wall = end - start
     result["runs"][name] = {"wall_seconds": round(wall, 1), "generated_tokens": generated,
                             "tokens_per_second": round(generated / wall, 1) if wall > 0 else 0,
@@ -109,7 +115,8 @@ for name, run in result["runs"].items():
           f"{run['calls']} calls ({run['errors']} errors); {run['records_written']} written, {run['records_kept']} kept by dedup-filter")
     for r in run["records"]:
         sl = "-" if r["S_l"] is None else f"{r['S_l']:.1f}"
-        print(f"  S_l {sl:>5}  {r['produced_words'] or '-':>5}/{r['required_words']} words  {'kept' if r['kept'] else 'dropped'}  {r['query']}")
+        verdict = "kept" if r["kept"] else f"dropped ({r['dropped_for']})"
+        print(f"  S_l {sl:>5}  {r['response_words']:>5}/{r['required_words']} words  {verdict}  {r['query']}")
 if out:
     json.dump(result, open(out, "w"), indent=2)
     print(f"\nwrote {out}")
