@@ -43,6 +43,13 @@ for tool in munged mungekey slurmctld slurmd sinfo; do
 done
 export PATH="/usr/sbin:$PATH"
 
+# The daemons must not inherit the caller's descriptors: a caller that waits for its pipes (or, as
+# Foundation's Process does on Linux, for a descriptor of its own) would wait for the daemons too.
+for fd in /proc/$$/fd/*; do
+    n=${fd##*/}
+    if (( n > 2 && n != 255 )); then eval "exec $n>&-" 2>/dev/null || true; fi
+done
+
 mkdir -p "$dir"/{etc,run,log,state,spool,munge}
 chmod 700 "$dir/munge"
 node=$(hostname -s)
