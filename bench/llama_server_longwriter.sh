@@ -47,7 +47,9 @@ if ! server=$(find_server); then
 fi
 
 work=$(mktemp -d /tmp/lwdata-llama-server.XXXXXX)
-"$server" -m "$model" --host 127.0.0.1 --port 8088 -c 32768 -np 4 -t 2 >"$work/llama-server.log" 2>&1 &
+# -t 1 by default: on a shared, loaded machine llama.cpp's spinning worker threads stall each other
+# (measured here: 0.4 tokens/s with -t 2 under load 18, 19 tokens/s with -t 1).
+"$server" -m "$model" --host 127.0.0.1 --port 8088 -c 32768 -np 4 -t "${LLAMA_THREADS:-1}" >"$work/llama-server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
