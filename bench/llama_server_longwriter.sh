@@ -67,16 +67,19 @@ run() {  # name pipeline
     end=$(date +%s.%N)
     echo "$start $end" >"$work/$1.time"
 }
-run llama-server pipelines/longwriter-llama-server.yaml
+runs=${RUNS:-llama-server builtin}   # RUNS=llama-server: only the server run
+[[ $runs == *llama-server* ]] && run llama-server pipelines/longwriter-llama-server.yaml
 kill $server_pid 2>/dev/null || true
-run builtin pipelines/longwriter.yaml
+[[ $runs == *builtin* ]] && run builtin pipelines/longwriter.yaml
 
 python3 - "$work" "$lwdata" "$json" "$version" <<'EOF'
-import json, subprocess, sys
+import json, os, subprocess, sys
 work, lwdata, out, version = sys.argv[1:5]
 result = {"server": "llama-server " + version, "model": "SmolLM2-135M-Instruct.Q4_1.gguf", "runs": {}}
 for name in ("llama-server", "builtin"):
     folder = f"{work}/{name}"
+    if not os.path.exists(f"{folder}.time"):
+        continue
     start, end = map(float, open(f"{folder}.time").read().split())
     status = json.loads(subprocess.run([lwdata, "status", "--out", folder, "--json"], capture_output=True, text=True).stdout)
     usage = status.get("usage", [])
