@@ -3,7 +3,10 @@
 #
 #   jobid=$(sbatch --parsable --array=1-8 examples/slurm-array.sh pipelines/longwriter-vllm.yaml /shared/lwdata/run1)
 #   sbatch --dependency=afterok:$jobid --wrap \
-#       "lwdata merge /shared/lwdata/run1/part-*-of-8 --out /shared/lwdata/run1/merged"
+#       "lwdata merge /shared/lwdata/run1/part-*-of-8 --out /shared/lwdata/run1/merged --pipeline pipelines/longwriter-vllm.yaml"
+#
+# (--pipeline: merge decides dedup-filter again over all parts, near-duplicates across parts included.)
+# Tested on a real one-node Slurm cluster: Tests/CLITests/SlurmArrayTests.swift, scripts/slurm-cluster.sh.
 #
 # Each part is resumable: a requeued or re-submitted task continues where it stopped, and a task
 # that finds its part done exits at once. `lwdata merge` refuses to run while a part is missing or

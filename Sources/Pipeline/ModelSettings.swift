@@ -31,7 +31,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var openai: OpenAIBackendConfig?
 
     public static let keys = ["backend", "path", "chat_template", "context_tokens", "concurrency", "request_cache", "base_url", "name",
-                              "api_key_env", "input_price_per_million", "output_price_per_million", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
+                              "api_key_env", "input_price_per_million", "output_price_per_million", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
 
     public init() {}
 
@@ -47,7 +47,7 @@ public struct ModelSettings: Sendable, Equatable {
         requestCache = try o.bool("request_cache") ?? requestCache
         pricePerMillionInput = try o.double("input_price_per_million", range: 0...1_000_000)
         pricePerMillionOutput = try o.double("output_price_per_million", range: 0...1_000_000)
-        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout"]
+        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
         switch backend {
         case .builtin:
             if let stray = openaiKeys.first(where: { o.object[$0] != nil }) {
@@ -66,6 +66,10 @@ public struct ModelSettings: Sendable, Equatable {
             config.tokensPerMinute = try o.int("tokens_per_minute", range: 0...1_000_000_000) ?? 0
             config.maxRetries = try o.int("max_retries", range: 0...100) ?? config.maxRetries
             config.timeout = try o.double("timeout", range: 1...86_400) ?? config.timeout
+            if let extra = o.object["extra_body"] {
+                guard extra.object != nil else { throw o.document.error(o.sub("extra_body"), "expected an object of request fields, found \(extra.jsonString)") }
+                config.extraBody = RawJSON(text: extra.jsonString)
+            }
             openai = config
         }
     }

@@ -8,10 +8,15 @@ final class FaultServer: @unchecked Sendable {
     private let lock = NSLock()
     private var attempts: [String: [Date]] = [:]
     private(set) var authorizations: [String] = []
+    private var bodies: [String: [[String: Any]]] = [:]
+    /// When set, the server answers as vLLM serving model "m" with this `max_model_len`: `GET /v1/models`
+    /// names it, and a request whose `max_tokens` exceeds it is refused with vLLM's HTTP 400.
+    let maxModelLength: Int?
 
     var baseURL: String { "http://127.0.0.1:\(server.port)" }
 
-    init() throws {
+    init(maxModelLength: Int? = nil) throws {
+        self.maxModelLength = maxModelLength
         nonisolated(unsafe) weak var weakSelf: FaultServer?
         server = try HTTPServer(host: "127.0.0.1", port: 0) { request, responder in
             await weakSelf?.handle(request, responder)
@@ -24,7 +29,16 @@ final class FaultServer: @unchecked Sendable {
 
     func attemptTimes(_ scenario: String) -> [Date] { lock.withLock { attempts[scenario] ?? [] } }
 
+    /// The JSON bodies received for a (tagged) scenario, as sent.
+    func requestBodies(_ scenario: String) -> [[String: Any]] { lock.withLock { bodies[scenario] ?? [] } }
+
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) async {
+        if request.method == "GET", request.path == "/v1/models", let maxModelLength {
+            // vLLM's shape: an OpenAI model list whose entries add max_model_len.
+            let list = #"{"object":"list","data":[{"id":"m","object":"model","created":0,"owned_by":"vllm","root":"m","max_model_len":\#(maxModelLength)}]}"#
+            responder.send(status: 200, headers: ["Content-Type": "application/json"], body: Data(list.utf8))
+            return
+        }
         guard let body = try? JSONDecoder().decode(OpenAIWire.ChatRequest.self, from: request.body),
               let tagged = body.messages.last?.content else {
             responder.sendError(status: 400, message: "bad request")
@@ -35,7 +49,13 @@ final class FaultServer: @unchecked Sendable {
         let attempt: Int = lock.withLock {
             attempts[tagged, default: []].append(Date())
             authorizations.append(request.headers["authorization"] ?? "")
+            bodies[tagged, default: []].append((try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:])
             return attempts[tagged]!.count
+        }
+        if let maxModelLength, let requested = body.max_tokens, requested > maxModelLength {
+            responder.sendError(status: 400, message: "This model's maximum context length is \(maxModelLength) tokens. "
+                                + "However, you requested \(requested) tokens in the completion. Please reduce the length of the messages or completion.")
+            return
         }
         switch scenario {
         case "429-then-ok" where attempt == 1:

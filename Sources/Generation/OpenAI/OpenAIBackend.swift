@@ -23,12 +23,14 @@ public enum GenerationError: Error, CustomStringConvertible, Sendable {
 public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
     // @unchecked: immutable configuration, a URLSession (thread-safe) and a RateLimiter that locks its own state.
     public let config: OpenAIBackendConfig
-    public var identity: String { "openai:\(config.model)@\(config.baseURL)" }
+    /// Names the model and server, and the extra request fields (they change the answers, so cached answers follow them).
+    public var identity: String { "openai:\(config.model)@\(config.baseURL)" + (config.extraBody.map { " extra_body=\($0.text)" } ?? "") }
     private let endpoint: URL
     private let apiKey: String?
     private let session: URLSession
     private let limiter: RateLimiter
     private let retry: RetryPolicy
+    private let contextLimit: ServerContextLimit
     private let logger: Logger
 
     public init(config: OpenAIBackendConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -52,12 +54,25 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
         limiter = RateLimiter(concurrency: config.concurrency, requestsPerMinute: config.requestsPerMinute,
                               tokensPerMinute: config.tokensPerMinute)
         retry = RetryPolicy(maxRetries: config.maxRetries, base: config.backoffBase, cap: config.backoffMax)
+        contextLimit = ServerContextLimit(url: config.boundByServerContext ? config.modelsEndpoint : nil, model: config.model,
+                                          session: session, authorization: apiKey.map { "Bearer \($0)" })
         self.logger = logger
     }
 
     public func generate(_ messages: [ChatMessage], parameters: GenerationParameters) async throws -> GenerationOutput {
         let started = Date()
-        let body = try JSONEncoder().encode(Self.request(messages, parameters, model: config.model))
+        var parameters = parameters
+        if let length = await contextLimit.maxModelLength() {
+            // vLLM refuses (HTTP 400) a request whose prompt plus max_tokens exceeds max_model_len.
+            let prompt = ServerContextLimit.estimatePromptTokens(messages.map(\.content))
+            let bounded = ServerContextLimit.bound(parameters.maxTokens, promptTokens: prompt, contextLength: length)
+            guard bounded >= 1 else {
+                return GenerationOutput(text: "", finishReason: .error, promptTokens: 0, completionTokens: 0, seconds: 0,
+                                        error: "the prompt (about \(prompt) tokens) leaves no room for an answer within the server's max_model_len \(length)")
+            }
+            parameters.maxTokens = bounded
+        }
+        let body = try Self.body(Self.request(messages, parameters, model: config.model), extra: config.extraBody)
         let estimate = messages.reduce(0) { $0 + $1.content.utf8.count / 4 } + parameters.maxTokens
         var lastError = ""
         for attempt in 0...retry.maxRetries {
@@ -129,6 +144,15 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
         return .success(GenerationOutput(text: choice.message.content, finishReason: reason,
                                          promptTokens: parsed.usage?.prompt_tokens ?? 0,
                                          completionTokens: parsed.usage?.completion_tokens ?? 0, seconds: 0))
+    }
+
+    /// The request as JSON, with the fields of `extra` that the request does not set itself.
+    static func body(_ request: OpenAIWire.ChatRequest, extra: RawJSON?) throws -> Data {
+        let encoded = try JSONEncoder().encode(request)
+        guard let extra, var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any],
+              let fields = try JSONSerialization.jsonObject(with: Data(extra.text.utf8)) as? [String: Any] else { return encoded }
+        object.merge(fields) { own, _ in own }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
     static func request(_ messages: [ChatMessage], _ p: GenerationParameters, model: String) -> OpenAIWire.ChatRequest {

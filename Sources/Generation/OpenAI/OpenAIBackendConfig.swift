@@ -21,6 +21,14 @@ public struct OpenAIBackendConfig: Sendable, Equatable, Hashable {
     public var backoffMax: Double = 30
     /// Seconds one request may take.
     public var timeout: Double = 600
+    /// A JSON object whose fields are added to every request body, as the `openai` client's
+    /// `extra_body` does: vLLM's sampling fields (`min_tokens`, `repetition_penalty`, `top_k`,
+    /// `seed`, …) and structured-output fields (`structured_outputs`, or `guided_json` /
+    /// `guided_regex` before vLLM 0.12). Fields lwdata sets itself for a request take precedence.
+    public var extraBody: RawJSON?
+    /// Bound `max_tokens` by the server's context: `max_model_len` from `GET /v1/models` (vLLM),
+    /// asked once, less an estimate of the prompt.
+    public var boundByServerContext = true
 
     public init(baseURL: String, model: String, apiKeyEnvironmentVariable: String? = nil) {
         self.baseURL = baseURL
@@ -34,5 +42,10 @@ public struct OpenAIBackendConfig: Sendable, Equatable, Hashable {
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/v1") { base.removeLast(3) }
         return URL(string: base + "/v1/chat/completions")
+    }
+
+    /// The model list endpoint (`/v1/models`).
+    public var modelsEndpoint: URL? {
+        endpoint.flatMap { URL(string: $0.absoluteString.replacingOccurrences(of: "/v1/chat/completions", with: "/v1/models")) }
     }
 }
