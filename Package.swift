@@ -42,7 +42,9 @@ let package = Package(
         ]),
         .target(name: "Stages", dependencies: ["Pipeline", "Messages", "Digest"]),
         // `lwdata bench`'s measurements (store, dedup, grammar, decode); the CLI only parses their options.
-        .target(name: "Benchmarks", dependencies: ["Decoder", "Digest", "Pipeline", "Stages", "Store"]),
+        .target(name: "Benchmarks", dependencies: ["Decoder", "Digest", "Pipeline", "Stages", "Store"],
+                // Optimised in debug builds too, as Decoder is: the bandwidth probe's loop measures the machine, not the compiler.
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(name: "lwdata", dependencies: [
             "Benchmarks", "Stages", "Pipeline", "Store", "Generation", "BuiltinGeneration", "Messages", "Digest", "Decoder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -128,16 +128,7 @@ public struct DecodeBenchmark {
         return (0 ..< count).map { ids[$0 % ids.count] }
     }
 
-    private func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[sorted.count / 2]
-    }
 
     /// Peak resident set size of this process (`getrusage`), in bytes.
     static func peakResidentBytes() -> Int {

@@ -107,7 +107,7 @@ public final class KVCache {
 
     /// Replaces this cache's positions with the stored positions of `other` (same model and
     /// element type, at most this cache's capacity): many sequences at one depth from one prefill.
-    func copyPositions(from other: KVCache) {
+    public func copyPositions(from other: KVCache) {
         precondition(other.layerCount == layerCount && other.width == width && other.halfPrecision == halfPrecision
                      && other.count <= capacity)
         let elementBytes = halfPrecision ? 2 : 4

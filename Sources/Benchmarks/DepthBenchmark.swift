@@ -1,4 +1,4 @@
-import CKernels
+import Decoder
 import Foundation
 
 /// Decode and prompt speed with long contexts already cached, measured as llama.cpp's
@@ -64,7 +64,7 @@ public struct DepthBenchmark {
         let c = llama.configuration
         let modelBytes = (try? FileManager.default.attributesOfItem(atPath: model.path)[.size] as? Int) ?? 0
         let bandwidth = Self.readBandwidth()
-        progress(String(format: "memory read bandwidth: %.1f GB/s (%d threads)", bandwidth / 1e9, KernelPool.shared.threads))
+        progress(String(format: "memory read bandwidth: %.1f GB/s (%d threads)", bandwidth / 1e9, KernelInfo.threads))
         let tokens = benchmarkTokens(count: (depths.max() ?? 0) + max(promptTokens, steps) + 64)
         _ = try llama.forward(tokens: Array(tokens.prefix(32)), cache: llama.makeCache(capacity: 64))  // warm-up
 
@@ -105,23 +105,16 @@ public struct DepthBenchmark {
                                 bytes / 1e6))
             }
         }
-        return Report(model: model.path, model_bytes: modelBytes, threads: KernelPool.shared.threads,
-                      kernels: String(cString: lw_kernel_isa()), bandwidth_bytes_per_s: bandwidth,
+        return Report(model: model.path, model_bytes: modelBytes, threads: KernelInfo.threads,
+                      kernels: KernelInfo.instructionSet, bandwidth_bytes_per_s: bandwidth,
                       kv_bytes_per_token: kvBytesPerToken, steps: steps, decode: decode, prompt: prompt,
-                      peak_rss_bytes: Self.peakResidentBytes(), repetitions: repetitions)
-    }
-
-    /// Peak resident set size of this process (`getrusage`), in bytes.
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024
+                      peak_rss_bytes: DecodeBenchmark.peakResidentBytes(), repetitions: repetitions)
     }
 
     /// Bytes per second of the best of three parallel sums over a 512 MB buffer (every thread
     /// of the decoder's pool reading its share), the rate a memory-bound decode step can reach.
     static func readBandwidth(bytes: Int = 512 << 20) -> Double {
-        let threads = KernelPool.shared.threads
+        let threads = KernelInfo.threads
         let vectors = bytes / MemoryLayout<SIMD16<Float>>.stride / (4 * threads) * (4 * threads)
         let buffer = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: vectors)
         defer { buffer.deallocate() }
@@ -131,7 +124,7 @@ public struct DepthBenchmark {
         var best = 0.0
         for _ in 0 ..< 3 {
             let start = DispatchTime.now().uptimeNanoseconds
-            KernelPool.shared.parallel(threads) { t in
+            KernelInfo.parallel(threads) { t in
                 let share = vectors / threads
                 let from = buffer + t * share
                 var a = SIMD16<Float>(), b = a, c = a, d = a
@@ -158,16 +151,5 @@ public struct DepthBenchmark {
             + "who had never owned a book began to keep small libraries of almanacs, sermons and stories. "
         let ids = model.tokenizer.encode(text, parseSpecial: false)
         return (0 ..< count).map { ids[$0 % ids.count] }
-    }
-
-    private func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[sorted.count / 2]
     }
 }
