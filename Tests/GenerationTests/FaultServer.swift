@@ -64,7 +64,7 @@ final class FaultServer: @unchecked Sendable {
         case "500-always":
             responder.sendError(status: 500, message: "boom", type: "server_error")
         case "slow" where attempt == 1:
-            try? await Task.sleep(nanoseconds: 30_000_000_000)
+            try? await Task.sleep(nanoseconds: 60_000_000_000)
             ok(responder, "too late", "stop")
         case "drop-then-ok" where attempt == 1:
             responder.abort()
