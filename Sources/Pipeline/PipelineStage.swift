@@ -31,24 +31,29 @@ extension Stage {
     public static var parameterKeys: [String] { Settings.keys }
 
     /// Builds this stage from its pipeline entry. `params` are the entry's parameters without
-    /// `select`; `modelIdentity` names the backend and model the stage would call.
+    /// `select`; `modelIdentity` names the backend and model the stage would call, `encoderIdentity`
+    /// the sentence encoder it would embed with.
     public static func build(_ entry: StageConfig, params: ConfigObject, selector: RecordSelector?, pipeline: PipelineConfig,
-                             modelIdentity: String?) throws -> PipelineStage {
+                             modelIdentity: String?, encoderIdentity: String? = nil) throws -> PipelineStage {
         let settings = try Settings(params.restricted(to: Settings.keys), pipeline: pipeline)
         let stage = try Self(name: entry.name, settings: settings)
         return PipelineStage(name: entry.name, kind: kind, shape: stage.shape, concurrency: entry.concurrency, selector: selector,
                              callsModel: callsModel, outputFolder: outputFolder,
-                             configHash: try configHash(settings, modelIdentity: modelIdentity, selector: selector))
+                             configHash: try configHash(settings, modelIdentity: modelIdentity, encoderIdentity: encoderIdentity,
+                                                        selector: selector))
     }
 
     /// The hash of everything that shapes this stage's output: kind, logic version, the settings'
     /// canonical JSON (prompt templates encode as their content hash), the model identity (model
-    /// stages) and the selector.
-    public static func configHash(_ settings: Settings, modelIdentity: String?, selector: RecordSelector?) throws -> String {
+    /// stages), the encoder identity (settings that embed text) and the selector.
+    public static func configHash(_ settings: Settings, modelIdentity: String?, encoderIdentity: String? = nil,
+                                  selector: RecordSelector?) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let canonical = String(decoding: try encoder.encode(settings), as: UTF8.self)
-        return ContentHash.of(kind, "logic-\(logicVersion)", canonical, callsModel ? modelIdentity ?? "none" : "",
-                              selector?.canonical ?? "")
+        var parts = [kind, "logic-\(logicVersion)", canonical, callsModel ? modelIdentity ?? "none" : "", selector?.canonical ?? ""]
+        // Added only when used, so that the hashes of stages that embed nothing stay as they were.
+        if settings.usesEncoder { parts.append("encoder:" + (encoderIdentity ?? "none")) }
+        return ContentHash.of(parts)
     }
 }

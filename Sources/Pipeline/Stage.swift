@@ -37,6 +37,13 @@ public protocol StageSettings: Encodable, Sendable {
     static var keys: [String] { get }
     /// Reads the parameters (already restricted to `keys`); prompt paths are relative to the pipeline file.
     init(_ params: ConfigObject, pipeline: PipelineConfig) throws
+    /// Whether these settings make the stage embed text with the sentence encoder (its identity
+    /// then joins the config hash).
+    var usesEncoder: Bool { get }
+}
+
+extension StageSettings {
+    public var usesEncoder: Bool { false }
 }
 
 /// How the runner drives a stage.

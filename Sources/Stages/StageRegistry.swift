@@ -29,9 +29,10 @@ public enum StageRegistry {
     /// The stages of a pipeline, in order: a source stage first, then map and barrier stages.
     /// Every problem (an unknown kind, a stage in the wrong place, a bad parameter) is an error
     /// naming the file, the line and the key. `modelIdentity` names the backend and model (part
-    /// of every model stage's config hash); `stageModelIdentities` those of stages with a `model:` of their own.
+    /// of every model stage's config hash); `stageModelIdentities` those of stages with a `model:` of their own;
+    /// `encoderIdentity` the sentence encoder (part of the hash of stages whose settings embed text).
     public static func build(_ config: PipelineConfig, modelIdentity: String? = nil,
-                             stageModelIdentities: [String: String] = [:]) throws -> [PipelineStage] {
+                             stageModelIdentities: [String: String] = [:], encoderIdentity: String? = nil) throws -> [PipelineStage] {
         var stages: [PipelineStage] = []
         for (i, entry) in config.stages.enumerated() {
             let path = "stages[\(i)]"
@@ -55,7 +56,8 @@ public enum StageRegistry {
                 throw config.document.error(path + ".model", "\(entry.kind) calls no model; model: is for model stages")
             }
             stages.append(try type.build(entry, params: params, selector: selector, pipeline: config,
-                                         modelIdentity: stageModelIdentities[entry.name] ?? modelIdentity))
+                                         modelIdentity: stageModelIdentities[entry.name] ?? modelIdentity,
+                                         encoderIdentity: encoderIdentity))
         }
         if config.inputs.isEmpty { throw config.document.error("inputs", "the pipeline has no inputs") }
         return stages

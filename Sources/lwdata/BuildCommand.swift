@@ -88,7 +88,8 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             models = try ModelHandleFactory.makeSet(config, outputDirectory: directory)
             stages = try StageRegistry.build(config, modelIdentity: models.pipeline?.identity,
-                                             stageModelIdentities: models.byStage.mapValues(\.identity))
+                                             stageModelIdentities: models.byStage.mapValues(\.identity),
+                                             encoderIdentity: models.encoder.identity)
         } catch {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration

@@ -9,7 +9,8 @@ import Store
 enum DryRunReport {
     static func run(config: PipelineConfig, directory: String, logger: Logger) async throws {
         let identities = try ModelHandleFactory.identities(config)
-        let built = try StageRegistry.build(config, modelIdentity: identities.pipeline, stageModelIdentities: identities.byStage)
+        let built = try StageRegistry.build(config, modelIdentity: identities.pipeline, stageModelIdentities: identities.byStage,
+                                            encoderIdentity: ModelHandleFactory.encoderHandle().identity)
         let manifest = FileSystem.fileExists(OutputLayout(directory: directory).manifest) ? try Manifest(directory: directory, readOnly: true) : nil
         let stages = try await DryRunPlanner.plan(config: config, stages: built, manifest: manifest, logger: logger)
         Console.out(text(stages, pipeline: config.name, directory: directory))

@@ -13,7 +13,7 @@ enum ModelHandleFactory {
     /// The handles a pipeline's model stages call: the pipeline's `model:` (when a stage uses it)
     /// and each stage's own `model:` (a stage whose settings equal the pipeline's shares its handle).
     static func makeSet(_ config: PipelineConfig, outputDirectory: String) throws -> ModelSet {
-        var set = ModelSet()
+        var set = ModelSet(encoder: encoderHandle())
         if StageRegistry.needsModel(config) {
             set.pipeline = try make(config.model, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
         }
@@ -23,6 +23,19 @@ enum ModelHandleFactory {
                 ? set.pipeline : try make(settings, outputDirectory: outputDirectory, pipelineDirectory: config.directory)
         }
         return set
+    }
+
+    /// The built-in sentence encoder from its default folder (`EncoderLocator`), loaded when a
+    /// stage first asks for it; turned off by `LWDATA_ENCODER=none`.
+    static func encoderHandle() -> EncoderHandle {
+        guard let directory = EncoderLocator.defaultDirectory() else { return .none }
+        // As `SentenceEncoder.identity` gives it, without loading the weights.
+        let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/model.safetensors")[.size] as? Int) ?? 0
+        let identity = (directory as NSString).lastPathComponent + ":" + String(size)
+        return EncoderHandle(identity: identity) {
+            guard let found = try EncoderLocator.existingDirectory(directory) else { return nil }
+            return try SentenceEncoder(directory: found)
+        }
     }
 
     /// The identities `makeSet` would give, without loading any model: the pipeline's (nil when no
