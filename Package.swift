@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Digest", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DecoderTests", dependencies: ["Decoder", "Messages"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Messages", "Digest", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stages", "Messages", "Digest", "TestSupport", "Decoder"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "BuiltinGeneration", "Messages", "Decoder"]),
         .testTarget(name: "EncoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decoder
 import Foundation
 import Logging
 import Pipeline
@@ -13,8 +14,10 @@ struct AuditCommand: AsyncParsableCommand {
             Writes DIR/audit.jsonl (one line per input record: index, id, words, coherence flags with \
             their evidence, task-talk share and sentences, repetition measures, and quality when a \
             judge ran) and DIR/report/index.html. Bad lines are reported with their line number and \
-            skipped. Without --judge no model is loaded; with it, the pipeline file's `judge` stage \
-            (and its model) scores every record.
+            skipped. Without --judge no language model is loaded; with it, the pipeline file's `judge` \
+            stage (and its model) scores every record. Task talk is found by rules and, when the \
+            sentence encoder is installed, by a classifier on sentence embeddings too \
+            (LWDATA_ENCODER=none: the rules alone).
             """)
 
     @Argument(help: "SFT files: messages, sharegpt or alpaca JSONL, plain or .zst.")
@@ -45,11 +48,23 @@ struct AuditCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCodes.badConfiguration
         }
-        let summary = try await Auditor(judge: judgeFunction).run(files: files, format: format, directory: out)
+        let summary = try await Auditor(judge: judgeFunction, embedder: Self.loadEncoder()).run(files: files, format: format, directory: out)
         for bad in summary.badLines.prefix(20) { Console.error("\(bad.file):\(bad.line): skipped: \(bad.reason)") }
         if summary.badLines.count > 20 { Console.error("… \(summary.badLines.count - 20) more bad lines (see \(out)/report/index.html)") }
         summary.figures.lines().forEach(Console.out)
         Console.out("\(summary.records) records audited, \(summary.flagged.count) flagged, \(summary.badLines.count) bad lines skipped → \(out)/audit.jsonl, \(out)/report/index.html")
+    }
+
+    /// The sentence encoder for the task-talk classifier, or nil (turned off, or not installed:
+    /// then the rules alone, with a warning).
+    static func loadEncoder() -> SentenceEncoder? {
+        do {
+            guard let directory = try EncoderLocator.existingDirectory() else { return nil }
+            return try SentenceEncoder(directory: directory)
+        } catch {
+            Console.error("warning: \(error); task talk is found by the rules alone")
+            return nil
+        }
     }
 
     /// The judge of a pipeline file: its `judge` stage with that stage's model (or the pipeline's).

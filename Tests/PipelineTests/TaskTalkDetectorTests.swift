@@ -28,6 +28,14 @@ import TestSupport
         var truePositives = 0, falsePositives = 0, falseNegatives = 0
         var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }
         var recall: Double { truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives) }
+        mutating func add(predicted: Bool, actual: Bool) {
+            switch (predicted, actual) {
+            case (true, true): truePositives += 1
+            case (true, false): falsePositives += 1
+            case (false, true): falseNegatives += 1
+            case (false, false): break
+            }
+        }
         var description: String {
             String(format: "P %5.1f%%  R %5.1f%%  (tp %d, fp %d, fn %d)", precision * 100, recall * 100,
                    truePositives, falsePositives, falseNegatives)
@@ -84,9 +92,9 @@ import TestSupport
         #expect(heldOut.recall >= Self.targetRecall, "\(heldOut)")
     }
 
-    /// Issue 14 asks for recall ≥ 90% at precision ≥ 95% on the held-out part. Measured after tuning
-    /// on dev only: precision 100%, recall 83.9% (137 talk sentences), short of the 90% asked for;
-    /// the bars below are what the detector holds (README: task-talk detection).
+    /// Issue 14 asks for recall ≥ 90% at precision ≥ 95% on the held-out part. The rules alone,
+    /// tuned on dev only: precision 100%, recall 83.9% (137 talk sentences); the bars below are what
+    /// they hold. With the encoder's classifier beside them the target is met (TaskTalkClassifierTests).
     static let targetPrecision = 0.95
     static let targetRecall = 0.80
 

@@ -24,6 +24,9 @@ public struct DedupFilterSettings: StageSettings, Equatable {
     /// Memory for near-duplicate sketches before they spill to a temporary file, in MiB.
     public var memoryMB = 256
 
+    /// The content checks find task talk with the encoder's classifier when the encoder is there.
+    public var usesEncoder: Bool { true }
+
     public static let keys = ["instruction_field", "response_field", "required_length_field", "exact_dedup", "near_dedup", "memory_mb"]
         + QualitySettings.keys
     public static let nearDedupKeys = ["fields", "permutations", "bands", "shingle_size", "instruction_shingle_size",

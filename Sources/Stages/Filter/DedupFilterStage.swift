@@ -124,7 +124,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             candidate.verdict = failure
             candidate.record = nil
         } else {
-            candidate.contentChecks = contentChecks.check(instruction: instruction, response: response)
+            candidate.contentChecks = contentChecks.check(instruction: instruction, response: response,
+                                                          embedder: try? context.models.encoder.embedder(forStage: name))
             candidate.instructionHash = StableHash.of(TextNormalizer.normalize(instruction))
             candidate.responseHash = StableHash.of(TextNormalizer.normalize(response))
             for (field, hasher) in hashers { sketches[field] = hasher.sketch(of: field == .instruction ? instruction : response) }

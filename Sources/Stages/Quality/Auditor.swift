@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Pipeline
 import Store
 
@@ -11,8 +12,13 @@ public struct Auditor: Sendable {
 
     public let checks = ContentChecks()
     public let judge: Judge?
+    /// The sentence encoder for the task-talk classifier; nil: the rules alone.
+    public let embedder: (any TextEmbedder)?
 
-    public init(judge: Judge? = nil) { self.judge = judge }
+    public init(judge: Judge? = nil, embedder: (any TextEmbedder)? = nil) {
+        self.judge = judge
+        self.embedder = embedder
+    }
 
     /// What an audit found.
     public struct Summary: Sendable {
@@ -58,7 +64,7 @@ public struct Auditor: Sendable {
 
     /// The audit line of one example.
     func audit(_ example: SFTExample) async throws -> [String: JSONValue] {
-        var line = checks.check(instruction: example.instruction, response: example.response)
+        var line = checks.check(instruction: example.instruction, response: example.response, embedder: embedder)
         line["line"] = .int(example.line)
         line["words"] = .int(LengthCounter.count(example.response))
         if let id = example.id { line["id"] = .string(id) }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Pipeline
 
 /// The model-free content checks of one answer, as the dedup-filter records them in `meta` and
@@ -12,8 +13,10 @@ public struct ContentChecks: Sendable {
 
     public init() {}
 
-    /// The checks of `response` (the answer to `instruction`).
-    public func check(instruction: String, response: String) -> [String: JSONValue] {
+    /// The checks of `response` (the answer to `instruction`). With `embedder` (the built-in
+    /// sentence encoder) task talk is found by the rules and the classifier, else by the rules;
+    /// `task_talk.method` says which.
+    public func check(instruction: String, response: String, embedder: (any TextEmbedder)? = nil) -> [String: JSONValue] {
         let units = TextUnits(response)
         let stats = RepetitionStatistics(text: response, units: units, topSizes: [2, 3, 4], duplicateSizes: [5, 10])
         let round = { (x: Double) in JSONValue.double((x * 10_000).rounded() / 10_000) }
@@ -25,10 +28,13 @@ public struct ContentChecks: Sendable {
             "duplicate_5gram_fraction": round(stats.duplicateNGramFraction[5] ?? 0),
             "duplicate_10gram_fraction": round(stats.duplicateNGramFraction[10] ?? 0),
         ]
-        let talk = taskTalk.share(of: response)
+        let talk = taskTalk.share(of: response, embedder: embedder)
         let taskTalk: [String: JSONValue] = [
             "share": round(talk.share),
-            "sentences": .array(talk.hits.map { ["text": .string($0.sentence), "kind": .string($0.kind.rawValue)] }),
+            "method": .string(talk.usedEncoder ? "rules+encoder" : "rules"),
+            "sentences": .array(talk.hits.map {
+                ["text": .string($0.sentence), "kind": .string($0.kind.rawValue), "by": .string($0.byEncoder ? "encoder" : "rules")]
+            }),
         ]
         return ["sentences": .int(talk.sentences), "repetition": .object(repetition), "task_talk": .object(taskTalk),
                 "coherence": .array(coherence.check(response).map(Self.json))]

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// Finds sentences of a written answer that talk about the writing task instead of doing it:
 /// the model presenting or commenting on its own text ("Here's what the end result looks like:",
@@ -11,7 +12,9 @@ import Foundation
 /// labels, inability and apology phrases; dialogue in quotes and signs of a narrated scene (a
 /// letter, a diary, a time of day) count against talk about the task. A kind whose score reaches
 /// `threshold` is a hit; plan leakage wins over refusal, refusal over apology, apology over task
-/// talk. No model is used.
+/// talk. The rules use no model. Given a sentence encoder, `share(of:embedder:)` also asks
+/// `TaskTalkClassifier` about the sentences the rules let pass, which catches phrasings the rules
+/// have not seen (hits it adds are `taskTalk`, marked `byEncoder`).
 public struct TaskTalkDetector: Sendable {
     /// What a flagged sentence is.
     public enum Kind: String, Sendable, CaseIterable, Codable {
@@ -29,8 +32,17 @@ public struct TaskTalkDetector: Sendable {
     public struct Hit: Sendable, Equatable {
         public var sentence: String
         public var kind: Kind
-        /// The winning kind's score (≥ the detector's threshold).
+        /// The winning kind's score (≥ the detector's threshold), or the classifier's probability.
         public var score: Double
+        /// Found by the classifier on the sentence's embedding, not by the rules.
+        public var byEncoder = false
+
+        public init(sentence: String, kind: Kind, score: Double, byEncoder: Bool = false) {
+            self.sentence = sentence
+            self.kind = kind
+            self.score = score
+            self.byEncoder = byEncoder
+        }
     }
 
     /// Score a kind must reach for a sentence to be flagged.
@@ -59,10 +71,33 @@ public struct TaskTalkDetector: Sendable {
         Self.sentences(of: text).compactMap(hit)
     }
 
-    /// How much of `text` is talk about the task.
+    /// How much of `text` is talk about the task, by the rules alone.
     public func share(of text: String) -> TaskTalkShare {
         let all = Self.sentences(of: text)
         return TaskTalkShare(sentences: all.count, hits: all.compactMap(hit))
+    }
+
+    /// How much of `text` is talk about the task: the rules, then `classifier` on the embeddings
+    /// of the sentences they let pass (one batch), when `embedder` is the classifier's encoder.
+    /// Without an embedder (or with another encoder) this is `share(of:)`.
+    public func share(of text: String, embedder: (any TextEmbedder)?,
+                      classifier: TaskTalkClassifier = .trained) -> TaskTalkShare {
+        guard let embedder, classifier.accepts(embedder) else { return share(of: text) }
+        let all = Self.sentences(of: text)
+        var found: [Hit?] = all.map(hit)
+        let asked = all.indices.filter { found[$0] == nil && TaskTalkClassifier.applies(to: all[$0]) }
+        for (index, embedding) in zip(asked, embedder.embed(asked.map { all[$0] })) {
+            let p = classifier.probability(embedding)
+            if p >= classifier.threshold { found[index] = Hit(sentence: all[index], kind: .taskTalk, score: p, byEncoder: true) }
+        }
+        return TaskTalkShare(sentences: all.count, hits: found.compactMap { $0 }, usedEncoder: true)
+    }
+
+    /// The kind of `sentence`, by the rules and then the classifier (one sentence; for measuring).
+    public func classify(_ sentence: String, embedding: [Float]?, classifier: TaskTalkClassifier = .trained) -> Kind? {
+        if let kind = classify(sentence) { return kind }
+        guard let embedding, TaskTalkClassifier.applies(to: sentence) else { return nil }
+        return classifier.probability(embedding) >= classifier.threshold ? .taskTalk : nil
     }
 
     /// The sentences of `text`: each line split at sentence ends, so a plan heading on its own line is its own sentence.
@@ -79,6 +114,14 @@ public struct TaskTalkShare: Sendable, Equatable {
     public var sentences: Int
     /// The flagged ones.
     public var hits: [TaskTalkDetector.Hit]
+    /// Whether the classifier on sentence embeddings was asked too (else the rules alone).
+    public var usedEncoder = false
+
+    public init(sentences: Int, hits: [TaskTalkDetector.Hit], usedEncoder: Bool = false) {
+        self.sentences = sentences
+        self.hits = hits
+        self.usedEncoder = usedEncoder
+    }
 
     /// Flagged sentences over all sentences (0 for an empty text).
     public var share: Double { sentences == 0 ? 0 : Double(hits.count) / Double(sentences) }
