@@ -34,8 +34,9 @@ enum CrossPartDecisions {
     /// Checks that `config` is the pipeline the parts were built with: the same stages in order, and
     /// the same configuration from the first barrier on (the stages the merge decides again).
     static func check(_ config: PipelineConfig, file: String, against built: BuiltPipeline, from barrier: Int) throws {
-        // Model identities do not matter here: the stages compared (from the barrier on) call no model.
-        let stages = try StageRegistry.build(config)
+        // Model identities do not matter here: the stages compared (from the barrier on) call no model;
+        // the encoder's does (semantic dedup in dedup-filter), and the rebuild after the merge embeds with it.
+        let stages = try StageRegistry.build(config, encoderIdentity: ModelHandleFactory.encoderHandle().identity)
         let names = stages.map { "\($0.name) (\($0.kind))" }, builtNames = built.stages.map { "\($0.name) (\($0.kind))" }
         guard names == builtNames else {
             throw CrossPartError.pipelineDiffers(file: file, detail: "its stages are \(names.joined(separator: ", ")); "

@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Messages
 import Pipeline
 
 /// Stage `dedup-filter`: quality rules per record, then exact and MinHash-LSH near-duplicate
@@ -16,11 +17,17 @@ import Pipeline
 /// with, produced words, S_l, score, duplicates removed); rejects, `duplicate_of` and `cluster`
 /// use arrival ids, since the runner gives the stage's output records ids of their own.
 ///
+/// With `semantic_dedup` on, instructions (and responses, if asked) are also embedded by the
+/// sentence encoder, and pairs whose cosine similarity reaches its threshold join the same
+/// clusters (`SemanticIndex`; reason `semantic_duplicate_<field>`).
+///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
     public static let kind = "dedup-filter"
     public static let logicVersion = 2
+    /// Texts embedded per call to the sentence encoder.
+    static let embeddingBatch = 256
     public let name: String
     public let settings: DedupFilterSettings
 
@@ -58,6 +65,11 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private var members: [Owner] = []
     private var memberRanks: [DocumentRank] = []
     private var memberOfDocument: [DedupFilterSettings.Field: [Int]] = [:]
+    /// Semantic dedup: one embedding index per compared field, the member of each of its
+    /// embeddings, and texts waiting to be embedded (with their member).
+    private var semanticIndexes: [DedupFilterSettings.Field: SemanticIndex] = [:]
+    private var memberOfEmbedding: [DedupFilterSettings.Field: [Int]] = [:]
+    private var unembedded: [(field: DedupFilterSettings.Field, text: String, member: Int)] = []
     private var candidates: [Candidate] = []
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
@@ -94,10 +106,12 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: rank)
                 memberOfDocument[field, default: []].append(member)
             }
+            queueForEmbedding(instruction: instruction, response: response, member: member)
         }
     }
 
     public func collect(_ record: Record, cacheKey: String, context: StageContext) async throws {
+        let embedder = settings.semanticDedup == nil ? nil : try context.models.encoder.embedder(forStage: name)
         var candidate = Candidate(cacheKey: cacheKey, id: record.id, record: record, rank: DocumentRank(key: Self.key(record.id)))
         let instruction = record[settings.instructionField]?.string
         let response = record[settings.responseField]?.string
@@ -141,12 +155,46 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: candidate.rank)
                 memberOfDocument[field, default: []].append(candidate.member!)
             }
+            if let member = candidate.member {
+                queueForEmbedding(instruction: instruction, response: response, member: member)
+            }
             candidates.append(candidate)
+            if let embedder, unembedded.count >= Self.embeddingBatch { try embedQueued(with: embedder) }
         }
     }
 
     public func finish(context: StageContext) async throws -> [(cacheKey: String, outcome: StageOutcome)] {
-        try lock.withLock { try decide() }
+        // Records kept by earlier runs are embedded only when there is something new to compare them with.
+        let compared = candidates.contains { $0.member != nil }
+        let embedder = settings.semanticDedup != nil && compared ? try context.models.encoder.embedder(forStage: name) : nil
+        return try lock.withLock {
+            if let embedder { try embedQueued(with: embedder) }
+            return try decide()
+        }
+    }
+
+    /// Queues a member's texts for the sentence encoder (when semantic dedup compares them).
+    private func queueForEmbedding(instruction: String, response: String, member: Int) {
+        for field in settings.semanticDedup?.fields ?? [] {
+            unembedded.append((field, field == .instruction ? instruction : response, member))
+        }
+    }
+
+    /// Embeds the queued texts, in batches, into the semantic index of their field.
+    private func embedQueued(with embedder: any TextEmbedder) throws {
+        guard let semantic = settings.semanticDedup else { return }
+        for start in stride(from: 0, to: unembedded.count, by: Self.embeddingBatch) {
+            let batch = unembedded[start..<min(unembedded.count, start + Self.embeddingBatch)]
+            for (item, embedding) in zip(batch, embedder.embed(batch.map(\.text))) {
+                let index = semanticIndexes[item.field] ?? SemanticIndex(
+                    dimension: embedder.dimension, threshold: semantic.threshold,
+                    memoryLimit: (settings.memoryMB << 20) / max(1, settings.nearDedupFields.count + semantic.fields.count))
+                semanticIndexes[item.field] = index
+                try index.add(embedding, prior: memberRanks[item.member].prior)
+                memberOfEmbedding[item.field, default: []].append(item.member)
+            }
+        }
+        unembedded.removeAll()
     }
 
     /// Exact, then near-duplicate resolution in rank order; the outcome of every candidate in arrival order.
@@ -176,33 +224,42 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         }
 
         // Near-duplicates: one clustering over the pairs found by every compared field.
+        // Near-duplicates: one clustering over the pairs found by every compared field, by MinHash
+        // (tags 0, 1: instruction, response) and by embeddings (tags 2, 3).
         var clusters = DuplicateClusters(ranks: memberRanks)
         let fields = DedupFilterSettings.Field.allCases
+        func isActive(_ member: Int) -> Bool {
+            switch members[member] {
+            case .prior: return true
+            case .candidate(let c): return parent[c] == nil
+            }
+        }
         for (tag, field) in fields.enumerated() {
             guard let index = indexes[field], let memberOf = memberOfDocument[field] else { continue }
-            try index.findPairs(isActive: { document in
-                switch members[memberOf[document]] {
-                case .prior: return true
-                case .candidate(let c): return parent[c] == nil
-                }
-            }) { a, b, similarity in clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag) }
+            try index.findPairs(isActive: { isActive(memberOf[$0]) }) { a, b, similarity in
+                clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag)
+            }
+        }
+        for (offset, field) in fields.enumerated() {
+            guard let index = semanticIndexes[field], let memberOf = memberOfEmbedding[field] else { continue }
+            try index.findPairs(isActive: { isActive(memberOf[$0]) }) { a, b, similarity in
+                clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: fields.count + offset)
+            }
         }
         var representative: [Int: Owner] = [:]
         for c in order where parent[c] == nil {
             let member = candidates[c].member!
             let head = clusters.representative(of: member)
             if head != member, let nearest = clusters.nearest(member) {
-                let field = fields[nearest.tag]
                 let owner = members[nearest.document]
                 representative[c] = members[head]
-                parent[c] = (owner, RuleVerdict(
-                    rule: "near_duplicate_\(field.rawValue)", value: .double(QualityChecker.rounded(nearest.similarity)),
-                    threshold: .double(indexes[field]!.settings.threshold),
-                    detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
-                        + "(estimated Jaccard similarity \(QualityChecker.format(nearest.similarity * 100))%)"))
+                parent[c] = (owner, nearVerdict(nearest, owner: owner))
             }
             for field in fields where indexes[field] != nil {
                 counts.checked("near_duplicate_\(field.rawValue)", dropped: parent[c]?.verdict.rule == "near_duplicate_\(field.rawValue)")
+            }
+            for field in settings.semanticDedup?.fields ?? [] {
+                counts.checked("semantic_duplicate_\(field.rawValue)", dropped: parent[c]?.verdict.rule == "semantic_duplicate_\(field.rawValue)")
             }
         }
 
@@ -248,6 +305,25 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             if let checks = candidate.contentChecks { kept["content_checks"] = .object(checks) }
             return (key, .records([kept]))
         }
+    }
+
+    /// The verdict on a record whose most similar linked record is `nearest.document` (`owner`):
+    /// tags below the number of fields are MinHash links, the others embedding links.
+    private func nearVerdict(_ nearest: DuplicateClusters.Link, owner: Owner) -> RuleVerdict {
+        let fields = DedupFilterSettings.Field.allCases
+        let similarity = QualityChecker.rounded(nearest.similarity)
+        if nearest.tag < fields.count {
+            let field = fields[nearest.tag]
+            return RuleVerdict(
+                rule: "near_duplicate_\(field.rawValue)", value: .double(similarity), threshold: .double(indexes[field]!.settings.threshold),
+                detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
+                    + "(estimated Jaccard similarity \(QualityChecker.format(nearest.similarity * 100))%)")
+        }
+        let field = fields[nearest.tag - fields.count]
+        return RuleVerdict(
+            rule: "semantic_duplicate_\(field.rawValue)", value: .double(similarity), threshold: .double(settings.semanticDedup!.threshold),
+            detail: "the \(field.rawValue) means the same as that of record \(id(of: owner)) "
+                + "(cosine similarity of their sentence embeddings \(String(format: "%.3f", nearest.similarity)))")
     }
 
     private func exactVerdict(_ field: String, _ owner: Owner) -> RuleVerdict {
