@@ -1,6 +1,7 @@
 import Decoder
 import Foundation
 import Messages
+import Store
 import TestSupport
 import Testing
 @testable import Pipeline
@@ -71,15 +72,16 @@ enum InstalledEncoder {
             let folder = TempFolder("semantic-settings")
             try yaml.write(toFile: folder.file("p.yaml"), atomically: true, encoding: .utf8)
             let config = try PipelineConfig.load(file: folder.file("p.yaml"))
-            return try DedupFilterSettings(ConfigObject(config.document, path: "stages[1].params", value: config.stages[1].params,
-                                                        allowed: DedupFilterSettings.keys), pipeline: config)
+            return try DedupFilterSettings(config.stages[1].params.restricted(to: DedupFilterSettings.keys), pipeline: config)
         }
         #expect(try settings("      exact_dedup: true\n").semanticDedup == nil)
         #expect(try settings("      semantic_dedup: false\n").semanticDedup == nil)
         #expect(try settings("      semantic_dedup: true\n").semanticDedup == SemanticDedupSettings())
         let set = try settings("      semantic_dedup:\n        fields: [instruction, response]\n        threshold: 0.8\n").semanticDedup
         #expect(set == SemanticDedupSettings(fields: [.instruction, .response], threshold: 0.8))
-        #expect(set != nil && (try settings("      semantic_dedup: true\n")).usesEncoder)
+        let enabled = try settings("      semantic_dedup: true\n")
+        let disabled = try settings("      semantic_dedup: false\n")
+        #expect(enabled.usesEncoder && !disabled.usesEncoder)
         do {
             _ = try settings("      semantic_dedup:\n        fields: [title]\n")
             Issue.record("a bad field is an error")
@@ -88,10 +90,9 @@ enum InstalledEncoder {
         }
         // The encoder joins the config hash only when semantic dedup is on.
         let on = try settings("      semantic_dedup: true\n"), off = try settings("      semantic_dedup: false\n")
-        #expect(try PipelineStage.configHash(on, modelIdentity: nil, encoderIdentity: "a")
-                != PipelineStage.configHash(on, modelIdentity: nil, encoderIdentity: "b"))
-        #expect(try PipelineStage.configHash(off, modelIdentity: nil, encoderIdentity: "a")
-                == PipelineStage.configHash(off, modelIdentity: nil, encoderIdentity: "b"))
+        let hashes = try ["a", "b"].map { try DedupFilterStage.configHash(on, modelIdentity: nil, encoderIdentity: $0, selector: nil) }
+        let offHashes = try ["a", "b"].map { try DedupFilterStage.configHash(off, modelIdentity: nil, encoderIdentity: $0, selector: nil) }
+        #expect(hashes[0] != hashes[1] && offHashes[0] == offHashes[1])
     }
 }
 
