@@ -165,7 +165,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
 
     public func finish(context: StageContext) async throws -> [(cacheKey: String, outcome: StageOutcome)] {
         // Records kept by earlier runs are embedded only when there is something new to compare them with.
-        let compared = candidates.contains { $0.member != nil }
+        let compared = lock.withLock { candidates.contains { $0.member != nil } }
         let embedder = settings.semanticDedup != nil && compared ? try context.models.encoder.embedder(forStage: name) : nil
         return try lock.withLock {
             if let embedder { try embedQueued(with: embedder) }
