@@ -209,6 +209,21 @@ struct SemanticDedupTests {
         #expect(check.status == 0, "\(check.output)")
     }
 
+    /// The real encoder, counting the texts it is given.
+    final class CountingEmbedder: TextEmbedder, @unchecked Sendable {  // `count` is guarded by `lock`
+        let inner: any TextEmbedder
+        private let lock = NSLock()
+        private var count = 0
+        init(_ inner: any TextEmbedder) { self.inner = inner }
+        var identity: String { inner.identity }
+        var dimension: Int { inner.dimension }
+        var texts: Int { lock.withLock { count } }
+        func embed(_ texts: [String]) -> [[Float]] {
+            lock.withLock { count += texts.count }
+            return inner.embed(texts)
+        }
+    }
+
     @Test func aLaterBuildComparesNewInstructionsWithTheKeptRecordsOfEarlierRuns() async throws {
         let subjects = Array(try Self.clearSubjects().prefix(4))
         let records = subjects.enumerated().map { i, s in
@@ -217,12 +232,22 @@ struct SemanticDedupTests {
         let folder = TempFolder("semantic-cross")
         let first = try await DedupFilterStageTests.build(records, in: folder, yaml: Self.yaml, models: Self.models)
         #expect(first.records.count == 4 && first.rejects.isEmpty)
+        // Kept records carry their embedding: 384 float16 values, as the encoder gives them.
+        let stored = try #require(first.records.first { $0["filter"]?["input_id"]?.string == records[0].id }?["filter"]?["embeddings"])
+        #expect(stored["encoder"]?.string == InstalledEncoder.encoder!.identity)
+        let bytes = try #require(Data(base64Encoded: stored["instruction"]?.string ?? ""))
+        #expect(bytes.count == 768)
+        let half = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float16.self)) }.map { Float($0) }
+        #expect(SentenceEncoder.cosine(half, InstalledEncoder.encoder!.embed([records[0]["query"]!.string!])[0]) > 0.999)
 
         // The paraphrase scores better than the earlier record, yet the earlier release's record stays.
         let paraphrase = DedupFilterStageTests.record(query: subjects[1].1, response: DedupFilterStageTests.prose(seed: 500, sentences: 25))
         let different = DedupFilterStageTests.record(query: subjects[2].2, response: DedupFilterStageTests.prose(seed: 501, sentences: 25))
-        let second = try await DedupFilterStageTests.build(records + [paraphrase, different], in: folder, yaml: Self.yaml, models: Self.models)
+        let counting = CountingEmbedder(InstalledEncoder.encoder!)
+        let second = try await DedupFilterStageTests.build(records + [paraphrase, different], in: folder, yaml: Self.yaml,
+                                                           models: ModelSet(encoder: EncoderHandle(counting)))
         #expect(second.summary.stages[1].processed == 2, "only the new records are decided")
+        #expect(counting.texts == 2, "the earlier records' stored embeddings are reused; only the new instructions are embedded")
         let reject = try #require(second.rejects.first { $0.id == paraphrase.id })
         #expect(reject["reason"] == "semantic_duplicate_instruction")
         #expect(reject["duplicate_of"]?.string == records[1].id && reject["cluster"]?.string == records[1].id)

@@ -19,15 +19,14 @@ import Pipeline
 ///
 /// With `semantic_dedup` on, instructions (and responses, if asked) are also embedded by the
 /// sentence encoder, and pairs whose cosine similarity reaches its threshold join the same
-/// clusters (`SemanticIndex`; reason `semantic_duplicate_<field>`).
+/// clusters (`SemanticIndex`; reason `semantic_duplicate_<field>`); kept records carry their
+/// embeddings (`filter.embeddings`), so later builds do not embed them again.
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
     public static let kind = "dedup-filter"
     public static let logicVersion = 2
-    /// Texts embedded per call to the sentence encoder.
-    static let embeddingBatch = 256
     public let name: String
     public let settings: DedupFilterSettings
 
@@ -65,11 +64,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private var members: [Owner] = []
     private var memberRanks: [DocumentRank] = []
     private var memberOfDocument: [DedupFilterSettings.Field: [Int]] = [:]
-    /// Semantic dedup: one embedding index per compared field, the member of each of its
-    /// embeddings, and texts waiting to be embedded (with their member).
-    private var semanticIndexes: [DedupFilterSettings.Field: SemanticIndex] = [:]
-    private var memberOfEmbedding: [DedupFilterSettings.Field: [Int]] = [:]
-    private var unembedded: [(field: DedupFilterSettings.Field, text: String, member: Int)] = []
+    /// Semantic dedup (nil: off).
+    private let semantic: SemanticDuplicates?
     private var candidates: [Candidate] = []
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
@@ -84,6 +80,9 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         indexes = Dictionary(uniqueKeysWithValues: fields.map {
             ($0, NearDuplicateIndex(settings: settings.minHash(for: $0), memoryLimit: (settings.memoryMB << 20) / max(1, fields.count)))
         })
+        semantic = settings.semanticDedup.map {
+            SemanticDuplicates(settings: $0, memoryLimit: (settings.memoryMB << 20) / max(1, fields.count + $0.fields.count))
+        }
     }
 
     /// What each rule checked and dropped so far.
@@ -106,7 +105,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: rank)
                 memberOfDocument[field, default: []].append(member)
             }
-            queueForEmbedding(instruction: instruction, response: response, member: member)
+            semantic?.queue(instruction: instruction, response: response, member: member, prior: true, stored: record["filter"]?["embeddings"])
         }
     }
 
@@ -156,10 +155,10 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 memberOfDocument[field, default: []].append(candidate.member!)
             }
             if let member = candidate.member {
-                queueForEmbedding(instruction: instruction, response: response, member: member)
+                semantic?.queue(instruction: instruction, response: response, member: member, prior: false)
             }
             candidates.append(candidate)
-            if let embedder, unembedded.count >= Self.embeddingBatch { try embedQueued(with: embedder) }
+            if let embedder, let semantic, semantic.queuedCount >= SemanticDuplicates.batch { try semantic.embedQueued(with: embedder) }
         }
     }
 
@@ -168,37 +167,13 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         let compared = lock.withLock { candidates.contains { $0.member != nil } }
         let embedder = settings.semanticDedup != nil && compared ? try context.models.encoder.embedder(forStage: name) : nil
         return try lock.withLock {
-            if let embedder { try embedQueued(with: embedder) }
-            return try decide()
+            if let embedder { try semantic?.embedQueued(with: embedder) }
+            return try decide(encoder: embedder?.identity)
         }
-    }
-
-    /// Queues a member's texts for the sentence encoder (when semantic dedup compares them).
-    private func queueForEmbedding(instruction: String, response: String, member: Int) {
-        for field in settings.semanticDedup?.fields ?? [] {
-            unembedded.append((field, field == .instruction ? instruction : response, member))
-        }
-    }
-
-    /// Embeds the queued texts, in batches, into the semantic index of their field.
-    private func embedQueued(with embedder: any TextEmbedder) throws {
-        guard let semantic = settings.semanticDedup else { return }
-        for start in stride(from: 0, to: unembedded.count, by: Self.embeddingBatch) {
-            let batch = unembedded[start..<min(unembedded.count, start + Self.embeddingBatch)]
-            for (item, embedding) in zip(batch, embedder.embed(batch.map(\.text))) {
-                let index = semanticIndexes[item.field] ?? SemanticIndex(
-                    dimension: embedder.dimension, threshold: semantic.threshold,
-                    memoryLimit: (settings.memoryMB << 20) / max(1, settings.nearDedupFields.count + semantic.fields.count))
-                semanticIndexes[item.field] = index
-                try index.add(embedding, prior: memberRanks[item.member].prior)
-                memberOfEmbedding[item.field, default: []].append(item.member)
-            }
-        }
-        unembedded.removeAll()
     }
 
     /// Exact, then near-duplicate resolution in rank order; the outcome of every candidate in arrival order.
-    private func decide() throws -> [(cacheKey: String, outcome: StageOutcome)] {
+    private func decide(encoder: String?) throws -> [(cacheKey: String, outcome: StageOutcome)] {
         let order = candidates.indices.filter { candidates[$0].verdict == nil }
             .sorted { DocumentRank.precedes(candidates[$0].rank, candidates[$1].rank) || (candidates[$0].rank == candidates[$1].rank && $0 < $1) }
         var parent: [Int: (owner: Owner, verdict: RuleVerdict)] = [:]
@@ -240,11 +215,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag)
             }
         }
-        for (offset, field) in fields.enumerated() {
-            guard let index = semanticIndexes[field], let memberOf = memberOfEmbedding[field] else { continue }
-            try index.findPairs(isActive: { isActive(memberOf[$0]) }) { a, b, similarity in
-                clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: fields.count + offset)
-            }
+        try semantic?.findPairs(isActive: isActive) { a, b, similarity, field in
+            clusters.link(a, b, similarity: similarity, tag: fields.count + fields.firstIndex(of: field)!)
         }
         var representative: [Int: Owner] = [:]
         for c in order where parent[c] == nil {
@@ -278,7 +250,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         for c in order where parent[c] != nil { removed[cluster[c]!, default: 0] += 1 }
         counts.kept += order.count - parent.count
 
-        return candidates.indices.map { c in
+        return try candidates.indices.map { c in
             let candidate = candidates[c]
             let key = candidate.cacheKey
             if let verdict = candidate.verdict {
@@ -295,13 +267,17 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 return (key, .rejected(id: candidate.id, Rejection(reason: link.verdict.rule, detail: link.verdict.detail, extra: extra)))
             }
             var kept = record
-            kept["filter"] = [
+            var filter: [String: JSONValue] = [
                 "input_id": .string(candidate.id),
                 "produced_words": .int(candidate.producedWords),
                 "length_score": candidate.lengthScore.map { .double(QualityChecker.rounded($0)) } ?? .null,
                 "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
                 "duplicates_removed": .int(removed[candidate.id] ?? 0),
             ]
+            if let encoder, let member = candidate.member, let stored = try semantic?.storedEmbeddings(of: member, encoder: encoder) {
+                filter["embeddings"] = stored
+            }
+            kept["filter"] = .object(filter)
             if let checks = candidate.contentChecks { kept["content_checks"] = .object(checks) }
             return (key, .records([kept]))
         }

@@ -42,9 +42,23 @@ public final class SemanticIndex {
         precondition(embedding.count == dimension, "embedding of \(embedding.count) values, expected \(dimension)")
         var half = [UInt16](repeating: 0, count: dimension)
         lw_f32_to_f16(embedding, &half, Int64(dimension))
+        return try add(half: half, prior: isPrior)
+    }
+
+    /// Adds an embedding already in half precision (`dimension` IEEE half values).
+    @discardableResult
+    public func add(half: [UInt16], prior isPrior: Bool = false) throws -> Int {
+        precondition(half.count == dimension, "embedding of \(half.count) values, expected \(dimension)")
         try half.withUnsafeBytes { try vectors.append($0) }
         prior.append(isPrior)
         return prior.count - 1
+    }
+
+    /// The stored (half-precision) embedding number `row`.
+    public func half(_ row: Int) throws -> [UInt16] {
+        var half = [UInt16](repeating: 0, count: dimension)
+        try half.withUnsafeMutableBytes { try vectors.read(row, into: $0) }
+        return half
     }
 
     /// Calls `pair(a, b, similarity)` (a < b) once for every pair of active embeddings whose
