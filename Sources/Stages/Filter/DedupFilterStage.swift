@@ -105,7 +105,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: rank)
                 memberOfDocument[field, default: []].append(member)
             }
-            semantic?.queue(instruction: instruction, response: response, member: member, prior: true, stored: record["filter"]?["embeddings"])
+            try semantic?.queue(instruction: instruction, response: response, member: member, prior: true, stored: record["filter"]?["embeddings"])
         }
     }
 
@@ -155,7 +155,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 memberOfDocument[field, default: []].append(candidate.member!)
             }
             if let member = candidate.member {
-                semantic?.queue(instruction: instruction, response: response, member: member, prior: false)
+                try semantic?.queue(instruction: instruction, response: response, member: member, prior: false)
             }
             candidates.append(candidate)
             if let embedder, let semantic, semantic.queuedCount >= SemanticDuplicates.batch { try semantic.embedQueued(with: embedder) }

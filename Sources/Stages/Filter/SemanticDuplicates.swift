@@ -7,8 +7,10 @@ import Pipeline
 ///
 /// Kept records carry their embeddings (`filter.embeddings`: the encoder's identity and, per field,
 /// the float16 values in base64), so a later build compares its new records with them without
-/// embedding the earlier records again (unless the encoder changed). Not thread-safe: the stage
-/// calls it under its lock.
+/// embedding the earlier records again: a stored embedding goes into the index as it arrives, and
+/// only the text of a record without one waits in memory for the encoder. (Earlier records come
+/// from builds of the same configuration, whose hash holds the encoder's identity; a stored
+/// embedding of another encoder is an error.) Not thread-safe: the stage calls it under its lock.
 final class SemanticDuplicates {
     let settings: SemanticDedupSettings
     private let memoryLimit: Int
@@ -17,14 +19,15 @@ final class SemanticDuplicates {
     private var memberOf: [DedupFilterSettings.Field: [Int]] = [:]
     private var rowOf: [DedupFilterSettings.Field: [Int: Int]] = [:]
     private var queued: [Text] = []
+    /// Encoders of the stored embeddings taken so far.
+    private var storedEncoders = Set<String>()
 
-    /// A member's text waiting for the index, with the embedding an earlier build stored, if any.
+    /// A member's text waiting for the encoder.
     struct Text {
         var field: DedupFilterSettings.Field
         var text: String
         var member: Int
         var prior: Bool
-        var stored: (encoder: String, half: [UInt16])?
     }
 
     /// Texts queued per embedding call.
@@ -37,30 +40,32 @@ final class SemanticDuplicates {
 
     var queuedCount: Int { queued.count }
 
-    /// Queues the compared fields of a member; `stored` is its record's `filter.embeddings`, if any.
-    func queue(instruction: String, response: String, member: Int, prior: Bool, stored: JSONValue? = nil) {
+    /// Takes the compared fields of a member: the embeddings stored in its record's
+    /// `filter.embeddings` at once, the other texts into the queue for the encoder.
+    func queue(instruction: String, response: String, member: Int, prior: Bool, stored: JSONValue? = nil) throws {
         for field in settings.fields {
-            var text = Text(field: field, text: field == .instruction ? instruction : response, member: member, prior: prior)
+            let text = Text(field: field, text: field == .instruction ? instruction : response, member: member, prior: prior)
             if let encoder = stored?["encoder"]?.string, let encoded = stored?[field.rawValue]?.string,
-               let data = Data(base64Encoded: encoded), data.count % 2 == 0 {
-                text.stored = (encoder, data.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) })
+               let data = Data(base64Encoded: encoded), data.count >= 2, data.count % 2 == 0 {
+                let half = data.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }
+                guard indexes[field].map({ $0.dimension == half.count }) ?? true else {
+                    throw SemanticDedupError.storedEmbedding(encoder: encoder, values: half.count, expected: indexes[field]!.dimension)
+                }
+                try index(field, dimension: half.count).add(half: half, prior: prior)
+                record(text)
+                storedEncoders.insert(encoder)
+            } else {
+                queued.append(text)
             }
-            queued.append(text)
         }
     }
 
-    /// Adds the queued texts to the indexes: stored embeddings of this encoder as they are, the
-    /// others embedded in batches.
+    /// Embeds the queued texts in batches into the indexes.
     func embedQueued(with embedder: any TextEmbedder) throws {
-        var toEmbed: [Text] = []
-        for text in queued {
-            if let stored = text.stored, stored.encoder == embedder.identity, stored.half.count == embedder.dimension {
-                try index(text.field, dimension: embedder.dimension).add(half: stored.half, prior: text.prior)
-                record(text)
-            } else {
-                toEmbed.append(text)
-            }
+        if let other = storedEncoders.first(where: { $0 != embedder.identity }) {
+            throw SemanticDedupError.encoderChanged(stored: other, current: embedder.identity)
         }
+        let toEmbed = queued
         queued.removeAll()
         for start in stride(from: 0, to: toEmbed.count, by: Self.batch) {
             let batch = toEmbed[start..<min(toEmbed.count, start + Self.batch)]
@@ -103,5 +108,20 @@ final class SemanticDuplicates {
     private func record(_ text: Text) {
         rowOf[text.field, default: [:]][text.member] = memberOf[text.field, default: []].count
         memberOf[text.field, default: []].append(text.member)
+    }
+}
+
+/// Embeddings stored by an earlier build that this one cannot compare with its own.
+public enum SemanticDedupError: Error, CustomStringConvertible {
+    case encoderChanged(stored: String, current: String)
+    case storedEmbedding(encoder: String, values: Int, expected: Int)
+
+    public var description: String {
+        switch self {
+        case let .encoderChanged(stored, current):
+            return "semantic dedup: records kept by an earlier build hold embeddings of encoder \(stored), this build embeds with \(current)"
+        case let .storedEmbedding(encoder, values, expected):
+            return "semantic dedup: a kept record holds an embedding of \(values) values (encoder \(encoder)), expected \(expected)"
+        }
     }
 }
