@@ -40,9 +40,9 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [
             "Store", "Generation", "Messages", "Digest", "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Stages", dependencies: ["Pipeline", "Messages", "Digest"]),
+        .target(name: "Stages", dependencies: ["Pipeline", "Messages", "Digest", "CBLAS", "CKernels"]),
         // `lwdata bench`'s measurements (store, dedup, grammar, decode); the CLI only parses their options.
-        .target(name: "Benchmarks", dependencies: ["Decoder", "Digest", "Pipeline", "Stages", "Store"],
+        .target(name: "Benchmarks", dependencies: ["Decoder", "Digest", "Messages", "Pipeline", "Stages", "Store"],
                 // Optimised in debug builds too, as Decoder is: the bandwidth probe's loop measures the machine, not the compiler.
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(name: "lwdata", dependencies: [

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Whether `scripts/setup.sh` installed the sentence encoder where `lwdata` looks by default.
-private let encoderInstalled: Bool = {
+let encoderInstalled: Bool = {
     let environment = ProcessInfo.processInfo.environment
     if let explicit = environment["LWDATA_ENCODER"], !explicit.isEmpty {
         return FileManager.default.fileExists(atPath: explicit + "/model.safetensors")

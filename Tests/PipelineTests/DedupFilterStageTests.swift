@@ -60,13 +60,15 @@ import Testing
         var counts: FilterCounts
     }
 
-    static func build(_ records: [Record], in folder: TempFolder, out: String = "out") async throws -> Built {
+    /// `yaml` is the pipeline file; `models` carries the sentence encoder for semantic dedup.
+    static func build(_ records: [Record], in folder: TempFolder, out: String = "out", yaml: String = yaml,
+                      models: ModelSet = ModelSet()) async throws -> Built {
         try records.map { String(decoding: $0.line(), as: UTF8.self) }.joined(separator: "\n")
             .write(toFile: folder.file("records.jsonl"), atomically: true, encoding: .utf8)
         try yaml.write(toFile: folder.file("pipeline.yaml"), atomically: true, encoding: .utf8)
         let config = try PipelineConfig.load(file: folder.file("pipeline.yaml"))
         let stages = try [RecordFileSource.build(config.stages[0], params: config.stages[0].params, selector: nil, pipeline: config, modelIdentity: nil)]
-            + StageRegistry.build(config).dropFirst()
+            + StageRegistry.build(config, encoderIdentity: models.encoder.identity).dropFirst()
         guard case .barrier(let barrier) = stages[1].shape, let filter = barrier as? DedupFilterStage else {
             Issue.record("the second stage is the dedup-filter barrier")
             throw CancellationError()
@@ -80,7 +82,8 @@ import Testing
             return records
         }
         let runner = try PipelineRunner(config: config, stages: stages, manifest: manifest,
-                                        directory: folder.file(out), logger: Logger(label: "test"), cancellation: Cancellation())
+                                        directory: folder.file(out), logger: Logger(label: "test"), cancellation: Cancellation(),
+                                        models: models)
         let summary = try await runner.run(runID: "run-\(UUID().uuidString.prefix(6))")
         return Built(records: try read(.data), rejects: try read(.reject), summary: summary,
                      counts: filter.filterCounts)

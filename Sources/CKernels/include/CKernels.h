@@ -75,6 +75,18 @@ int lw_set_kernel_isa(const char *name);
 /// Converts `count` floats to IEEE half precision (round to nearest even).
 void lw_f32_to_f16(const float *x, uint16_t *out, int64_t count);
 
+/// Converts `count` IEEE half-precision values to floats.
+void lw_f16_to_f32(const uint16_t *x, float *out, int64_t count);
+
+/// The entries of the row-major `rows` × `cols` matrix `m` that are at least `threshold`, as
+/// `row * cols + col` in row order; with `upper` set only those with col > row. Writes at most
+/// `capacity` of them to `hits` and returns how many there are (call again with more room).
+int64_t lw_entries_at_least(const float *m, int64_t rows, int64_t cols, float threshold, int upper,
+                            int64_t *hits, int64_t capacity);
+
+/// Raises `maxima[r]` to the largest entry of row r of the row-major `rows` × `cols` matrix `m`.
+void lw_row_maxima(const float *m, int64_t rows, int64_t cols, float *maxima);
+
 /// Causal attention of one query head over `positions` cached positions stored in half
 /// precision: `scores[p] = scale · q·k_p`, softmax over p, `out = Σ_p softmax_p · v_p`.
 /// `keys`/`values` point at position 0 of the head's `dimension` elements; consecutive

@@ -23,11 +23,10 @@ public struct DedupFilterSettings: StageSettings, Equatable {
     public var instructionShingleSize = 3
     /// Memory for near-duplicate sketches before they spill to a temporary file, in MiB.
     public var memoryMB = 256
+    /// Semantic dedup by sentence embeddings (nil: off).
+    public var semanticDedup: SemanticDedupSettings?
 
-    /// The content checks find task talk with the encoder's classifier when the encoder is there.
-    public var usesEncoder: Bool { true }
-
-    public static let keys = ["instruction_field", "response_field", "required_length_field", "exact_dedup", "near_dedup", "memory_mb"]
+    public static let keys = ["instruction_field", "response_field", "required_length_field", "exact_dedup", "near_dedup", "memory_mb", "semantic_dedup"]
         + QualitySettings.keys
     public static let nearDedupKeys = ["fields", "permutations", "bands", "shingle_size", "instruction_shingle_size",
                                        "cjk_shingle_size", "threshold", "seed"]
@@ -35,7 +34,12 @@ public struct DedupFilterSettings: StageSettings, Equatable {
     /// Everything but `memoryMB` shapes the output (memory only decides when sketches spill to disk).
     private enum CodingKeys: String, CodingKey {
         case instructionField, responseField, requiredLengthField, quality, exactDedup, nearDedupFields, minHash, instructionShingleSize
+        case semanticDedup
     }
+
+    /// Semantic dedup embeds texts with the sentence encoder, and the content checks find task talk
+    /// with the encoder's classifier whenever the encoder is there.
+    public var usesEncoder: Bool { true }
 
     public init() {}
 
@@ -49,6 +53,7 @@ public struct DedupFilterSettings: StageSettings, Equatable {
         quality = try QualitySettings(p)
         exactDedup = try p.bool("exact_dedup") ?? exactDedup
         memoryMB = try p.int("memory_mb", range: 16...1_048_576) ?? memoryMB
+        semanticDedup = try SemanticDedupSettings.read(p)
         guard let near = try p.child("near_dedup", allowed: Self.nearDedupKeys) else { return }
         if let fields = try near.array("fields") {
             nearDedupFields = try fields.enumerated().map { i, value in

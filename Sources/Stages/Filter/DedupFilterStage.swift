@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Messages
 import Pipeline
 
 /// Stage `dedup-filter`: quality rules per record, then exact and MinHash-LSH near-duplicate
@@ -15,6 +16,11 @@ import Pipeline
 /// cluster keeps its first record. Kept records gain a `filter` object (the id the record arrived
 /// with, produced words, S_l, score, duplicates removed); rejects, `duplicate_of` and `cluster`
 /// use arrival ids, since the runner gives the stage's output records ids of their own.
+///
+/// With `semantic_dedup` on, instructions (and responses, if asked) are also embedded by the
+/// sentence encoder, and pairs whose cosine similarity reaches its threshold join the same
+/// clusters (`SemanticIndex`; reason `semantic_duplicate_<field>`); kept records carry their
+/// embeddings (`filter.embeddings`), so later builds do not embed them again.
 ///
 /// Works on any record with an instruction and a response text (field names in the params).
 public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
@@ -58,6 +64,8 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
     private var members: [Owner] = []
     private var memberRanks: [DocumentRank] = []
     private var memberOfDocument: [DedupFilterSettings.Field: [Int]] = [:]
+    /// Semantic dedup (nil: off).
+    private let semantic: SemanticDuplicates?
     private var candidates: [Candidate] = []
     private var priorInstructions: [UInt64: String] = [:]
     private var priorResponses: [UInt64: String] = [:]
@@ -72,6 +80,9 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         indexes = Dictionary(uniqueKeysWithValues: fields.map {
             ($0, NearDuplicateIndex(settings: settings.minHash(for: $0), memoryLimit: (settings.memoryMB << 20) / max(1, fields.count)))
         })
+        semantic = settings.semanticDedup.map {
+            SemanticDuplicates(settings: $0, memoryLimit: (settings.memoryMB << 20) / max(1, fields.count + $0.fields.count))
+        }
     }
 
     /// What each rule checked and dropped so far.
@@ -94,10 +105,12 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: rank)
                 memberOfDocument[field, default: []].append(member)
             }
+            try semantic?.queue(instruction: instruction, response: response, member: member, prior: true, stored: record["filter"]?["embeddings"])
         }
     }
 
     public func collect(_ record: Record, cacheKey: String, context: StageContext) async throws {
+        let embedder = settings.semanticDedup == nil ? nil : try context.models.encoder.embedder(forStage: name)
         var candidate = Candidate(cacheKey: cacheKey, id: record.id, record: record, rank: DocumentRank(key: Self.key(record.id)))
         let instruction = record[settings.instructionField]?.string
         let response = record[settings.responseField]?.string
@@ -142,16 +155,26 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 try indexes[field]!.add(sketch, rank: candidate.rank)
                 memberOfDocument[field, default: []].append(candidate.member!)
             }
+            if let member = candidate.member {
+                try semantic?.queue(instruction: instruction, response: response, member: member, prior: false)
+            }
             candidates.append(candidate)
+            if let embedder, let semantic, semantic.queuedCount >= SemanticDuplicates.batch { try semantic.embedQueued(with: embedder) }
         }
     }
 
     public func finish(context: StageContext) async throws -> [(cacheKey: String, outcome: StageOutcome)] {
-        try lock.withLock { try decide() }
+        // Records kept by earlier runs are embedded only when there is something new to compare them with.
+        let compared = lock.withLock { candidates.contains { $0.member != nil } }
+        let embedder = settings.semanticDedup != nil && compared ? try context.models.encoder.embedder(forStage: name) : nil
+        return try lock.withLock {
+            if let embedder { try semantic?.embedQueued(with: embedder) }
+            return try decide(encoder: embedder?.identity)
+        }
     }
 
     /// Exact, then near-duplicate resolution in rank order; the outcome of every candidate in arrival order.
-    private func decide() throws -> [(cacheKey: String, outcome: StageOutcome)] {
+    private func decide(encoder: String?) throws -> [(cacheKey: String, outcome: StageOutcome)] {
         let order = candidates.indices.filter { candidates[$0].verdict == nil }
             .sorted { DocumentRank.precedes(candidates[$0].rank, candidates[$1].rank) || (candidates[$0].rank == candidates[$1].rank && $0 < $1) }
         var parent: [Int: (owner: Owner, verdict: RuleVerdict)] = [:]
@@ -177,33 +200,39 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         }
 
         // Near-duplicates: one clustering over the pairs found by every compared field.
+        // Near-duplicates: one clustering over the pairs found by every compared field, by MinHash
+        // (tags 0, 1: instruction, response) and by embeddings (tags 2, 3).
         var clusters = DuplicateClusters(ranks: memberRanks)
         let fields = DedupFilterSettings.Field.allCases
+        func isActive(_ member: Int) -> Bool {
+            switch members[member] {
+            case .prior: return true
+            case .candidate(let c): return parent[c] == nil
+            }
+        }
         for (tag, field) in fields.enumerated() {
             guard let index = indexes[field], let memberOf = memberOfDocument[field] else { continue }
-            try index.findPairs(isActive: { document in
-                switch members[memberOf[document]] {
-                case .prior: return true
-                case .candidate(let c): return parent[c] == nil
-                }
-            }) { a, b, similarity in clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag) }
+            try index.findPairs(isActive: { isActive(memberOf[$0]) }) { a, b, similarity in
+                clusters.link(memberOf[a], memberOf[b], similarity: similarity, tag: tag)
+            }
+        }
+        try semantic?.findPairs(isActive: isActive) { a, b, similarity, field in
+            clusters.link(a, b, similarity: similarity, tag: fields.count + fields.firstIndex(of: field)!)
         }
         var representative: [Int: Owner] = [:]
         for c in order where parent[c] == nil {
             let member = candidates[c].member!
             let head = clusters.representative(of: member)
             if head != member, let nearest = clusters.nearest(member) {
-                let field = fields[nearest.tag]
                 let owner = members[nearest.document]
                 representative[c] = members[head]
-                parent[c] = (owner, RuleVerdict(
-                    rule: "near_duplicate_\(field.rawValue)", value: .double(QualityChecker.rounded(nearest.similarity)),
-                    threshold: .double(indexes[field]!.settings.threshold),
-                    detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
-                        + "(estimated Jaccard similarity \(QualityChecker.format(nearest.similarity * 100))%)"))
+                parent[c] = (owner, nearVerdict(nearest, owner: owner))
             }
             for field in fields where indexes[field] != nil {
                 counts.checked("near_duplicate_\(field.rawValue)", dropped: parent[c]?.verdict.rule == "near_duplicate_\(field.rawValue)")
+            }
+            for field in settings.semanticDedup?.fields ?? [] {
+                counts.checked("semantic_duplicate_\(field.rawValue)", dropped: parent[c]?.verdict.rule == "semantic_duplicate_\(field.rawValue)")
             }
         }
 
@@ -222,7 +251,7 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
         for c in order where parent[c] != nil { removed[cluster[c]!, default: 0] += 1 }
         counts.kept += order.count - parent.count
 
-        return candidates.indices.map { c in
+        return try candidates.indices.map { c in
             let candidate = candidates[c]
             let key = candidate.cacheKey
             if let verdict = candidate.verdict {
@@ -239,16 +268,39 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
                 return (key, .rejected(id: candidate.id, Rejection(reason: link.verdict.rule, detail: link.verdict.detail, extra: extra)))
             }
             var kept = record
-            kept["filter"] = [
+            var filter: [String: JSONValue] = [
                 "input_id": .string(candidate.id),
                 "produced_words": .int(candidate.producedWords),
                 "length_score": candidate.lengthScore.map { .double(QualityChecker.rounded($0)) } ?? .null,
                 "score": .double(QualityChecker.rounded(Double(candidate.rank.score))),
                 "duplicates_removed": .int(removed[candidate.id] ?? 0),
             ]
+            if let encoder, let member = candidate.member, let stored = try semantic?.storedEmbeddings(of: member, encoder: encoder) {
+                filter["embeddings"] = stored
+            }
+            kept["filter"] = .object(filter)
             if let checks = candidate.contentChecks { kept["content_checks"] = .object(checks) }
             return (key, .records([kept]))
         }
+    }
+
+    /// The verdict on a record whose most similar linked record is `nearest.document` (`owner`):
+    /// tags below the number of fields are MinHash links, the others embedding links.
+    private func nearVerdict(_ nearest: DuplicateClusters.Link, owner: Owner) -> RuleVerdict {
+        let fields = DedupFilterSettings.Field.allCases
+        let similarity = QualityChecker.rounded(nearest.similarity)
+        if nearest.tag < fields.count {
+            let field = fields[nearest.tag]
+            return RuleVerdict(
+                rule: "near_duplicate_\(field.rawValue)", value: .double(similarity), threshold: .double(indexes[field]!.settings.threshold),
+                detail: "the \(field.rawValue) is a near-duplicate of record \(id(of: owner)) "
+                    + "(estimated Jaccard similarity \(QualityChecker.format(nearest.similarity * 100))%)")
+        }
+        let field = fields[nearest.tag - fields.count]
+        return RuleVerdict(
+            rule: "semantic_duplicate_\(field.rawValue)", value: .double(similarity), threshold: .double(settings.semanticDedup!.threshold),
+            detail: "the \(field.rawValue) means the same as that of record \(id(of: owner)) "
+                + "(cosine similarity of their sentence embeddings \(String(format: "%.3f", nearest.similarity)))")
     }
 
     private func exactVerdict(_ field: String, _ owner: Owner) -> RuleVerdict {

@@ -44,6 +44,22 @@ final class SpillColumn {
         try readFile(offset: index * rowBytes, into: out)
     }
 
+    /// Copies rows `rows` (in order) into `out` (`rows.count * rowBytes` long).
+    func read(rows: Range<Int>, into out: UnsafeMutableRawBufferPointer) throws {
+        precondition(out.count == rows.count * rowBytes)
+        let fromFile = max(0, min(rows.upperBound, spilledRows) - rows.lowerBound)
+        if fromFile > 0 {
+            try readFile(offset: rows.lowerBound * rowBytes, into: UnsafeMutableRawBufferPointer(rebasing: out[0..<fromFile * rowBytes]))
+        }
+        guard fromFile < rows.count else { return }
+        let start = (rows.lowerBound + fromFile - spilledRows) * rowBytes
+        let length = (rows.count - fromFile) * rowBytes
+        buffer.withUnsafeBytes {
+            UnsafeMutableRawBufferPointer(rebasing: out[fromFile * rowBytes..<out.count])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + length]))
+        }
+    }
+
     /// Every row in order, as one array of `T` (rows must be a whole number of `T`).
     func readAll<T: FixedWidthInteger>(as type: T.Type) throws -> [T] {
         let total = count * rowBytes

@@ -24,6 +24,8 @@ public struct DatasetReport: Sendable {
     public var clusterSizes: [Int: Int] = [:]
     /// Content quality beside length: judge scores, coherence and task-talk flags.
     public var quality = QualityFigures()
+    /// Real demand against the dataset's instructions (nil: not measured).
+    public var demand: DemandAlignment?
 
     public init() {}
 
@@ -109,6 +111,7 @@ public struct DatasetReport: Sendable {
             "rejects": .array(rejects.map { ["stage": .string($0.stage), "reason": .string($0.reason), "count": .int($0.count)] }),
             "duplicate_clusters": .array(clusterSizes.keys.sorted().map { ["size": .int($0), "clusters": .int(clusterSizes[$0]!)] }),
             "quality": quality.json,
+            "demand": demand?.json ?? .null,
         ]
     }
 }

@@ -11,6 +11,7 @@ public enum ReportCharts {
          ("length-score", "Length score S_l", lengthScores(report)),
          ("rejects", "Rejects by reason", rejects(report)),
          ("duplicate-clusters", "Duplicate cluster sizes", clusterSizes(report))]
+            + (report.demand.map(DemandCharts.all) ?? [])
     }
 
     /// Colour of a record by S_l: green from 80, orange from 60, red below.

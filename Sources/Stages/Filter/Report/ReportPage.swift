@@ -45,7 +45,12 @@ public enum ReportPage {
             ("task talk", talk),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
-        ]
+        ] + (report.demand.map { demand in
+            let long = demand.coverage.filter { $0.bucket > 0 }
+            let covered = long.reduce(0) { $0 + $1.covered }, queries = long.reduce(0) { $0 + $1.queries }
+            return [("real long-output queries covered", queries == 0 ? "no query predicted at 2,000 words or more"
+                     : "\(covered) of \(queries) (cosine ≥ \(String(format: "%.2f", demand.threshold)))")]
+        } ?? [])
         let rows = summary.map { "<tr><th>\(SVGCanvas.escape($0.0))</th><td>\(SVGCanvas.escape($0.1))</td></tr>" }.joined(separator: "\n")
         let sections = charts.map { chart in
             "<section id=\"\(chart.name)\" aria-label=\"\(SVGCanvas.escape(chart.title))\">\n\(chart.svg)"
