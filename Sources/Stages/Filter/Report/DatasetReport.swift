@@ -24,6 +24,8 @@ public struct DatasetReport: Sendable {
     public var clusterSizes: [Int: Int] = [:]
     /// Content quality beside length: judge scores, coherence and task-talk flags.
     public var quality = QualityFigures()
+    /// Preference pairs of the `make-pairs` stages, beside the final records.
+    public var pairs = PairFigures()
 
     public init() {}
 
@@ -31,7 +33,14 @@ public struct DatasetReport: Sendable {
     public init(manifest: Manifest) throws {
         guard let latest = try manifest.runs().last else { return }
         let stages = try manifest.stageCounts(runID: latest.id)
-        finalStage = stages.last?.name
+        finalStage = stages.last { $0.kind != MakePairsStage.kind }?.name
+        for stage in stages where stage.kind == MakePairsStage.kind {
+            for shard in try manifest.shards(stage: stage.name, role: .data) {
+                try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
+                    if let line, let record = try? Record(line: line) { pairs.add(record) }
+                }
+            }
+        }
         if let finalStage {
             for shard in try manifest.shards(stage: finalStage, role: .data) {
                 try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
@@ -109,6 +118,7 @@ public struct DatasetReport: Sendable {
             "rejects": .array(rejects.map { ["stage": .string($0.stage), "reason": .string($0.reason), "count": .int($0.count)] }),
             "duplicate_clusters": .array(clusterSizes.keys.sorted().map { ["size": .int($0), "clusters": .int(clusterSizes[$0]!)] }),
             "quality": quality.json,
+            "pairs": pairs.json,
         ]
     }
 }

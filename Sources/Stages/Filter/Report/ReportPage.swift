@@ -45,6 +45,7 @@ public enum ReportPage {
             ("task talk", talk),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
+            ("preference pairs", report.pairs.total == 0 ? "none" : report.pairs.lines().joined(separator: "; ")),
         ]
         let rows = summary.map { "<tr><th>\(SVGCanvas.escape($0.0))</th><td>\(SVGCanvas.escape($0.1))</td></tr>" }.joined(separator: "\n")
         let sections = charts.map { chart in
