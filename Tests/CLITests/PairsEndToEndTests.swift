@@ -139,9 +139,23 @@ import Testing
         #expect(ranking.stdout.contains("with dataset_info.json for LLaMA-Factory"))
         let read = try ExportCommandTests.python(Self.llamaFactoryRanking, [folder.file("ranking"), "pairs"])
         #expect(read["rows"] as? Int == 1 && read["columns"] as? [String] == ["chosen", "conversations", "meta", "rejected"])
+        var written = try #require(ExportCommandTests.json(folder.file("ranking/dataset_info.json"))["pairs"] as? [String: Any])
+        var example = try #require(ExportCommandTests.json(Repository.path("examples/llama-factory/dataset_info.json"))["lwdata_pairs"] as? [String: Any])
+        written["file_name"] = nil
+        example["file_name"] = nil
+        #expect(NSDictionary(dictionary: written).isEqual(to: example), "the documented entry is the one export writes")
         // The training-record formats pass the pairs over.
         let messages = try #require(try exported(out, "messages", to: folder.file("messages")).loaded)
         #expect(messages["rows"] as? Int == 1 && messages["columns"] as? [String] == ["messages"])
+
+        // The release's dataset card: training records in the default config, pairs in `pairs`.
+        let card = try ExportCommandTests.python("""
+            import json, sys
+            from datasets import load_dataset
+            pairs, records = load_dataset(sys.argv[1], "pairs", split="train"), load_dataset(sys.argv[1], split="train")
+            print(json.dumps({"pairs": len(pairs), "records": len(records), "columns": sorted(pairs.column_names)}))
+            """, [out + "/latest"])
+        #expect(card["pairs"] as? Int == 1 && card["records"] as? Int == 1 && card["columns"] as? [String] == ["chosen", "id", "kind", "pair", "rejected"])
 
         let status = try LWDataBinary.run(["status", "--out", out])
         #expect(status.stdout.contains("pairs: 1 (answer 1)") && status.stdout.contains("answer margin: min"), "\(status.stdout)")
