@@ -18,6 +18,7 @@ public enum StageRegistry {
         DecontaminateStage.self,
         DedupFilterStage.self,
         ExportStage.self,
+        MakePairsStage.self,
     ]
 
     /// The stage kinds this build knows.

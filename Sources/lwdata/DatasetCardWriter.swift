@@ -10,13 +10,16 @@ enum DatasetCardWriter {
         let manifest = try Manifest(directory: directory)
         let report = try DatasetReport(manifest: manifest)
         var records: [Record] = []
-        for shard in try manifest.shards(role: .data) where shard.path.hasPrefix(OutputLayout.datasetFolder + "/") {
+        // Pair records (make-pairs stages) are a config of their own, not training records.
+        let pairStages = Set(try manifest.stageCounts(runID: release.runID).filter { $0.kind == MakePairsStage.kind }.map(\.name))
+        for shard in try manifest.shards(role: .data) where shard.path.hasPrefix(OutputLayout.datasetFolder + "/") && !pairStages.contains(shard.stage) {
             try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
                 if let line, let record = try? Record(line: line) { records.append(record) }
             }
         }
-        let facts = DatasetCard.Facts(pipeline: config.name, description: config.description, license: config.license,
-                                      files: release.files.map(\.path), releaseID: release.id)
+        var facts = DatasetCard.Facts(pipeline: config.name, description: config.description, license: config.license,
+                                      files: release.files.filter { !pairStages.contains($0.stage) }.map(\.path), releaseID: release.id)
+        facts.pairFiles = release.files.filter { pairStages.contains($0.stage) }.map(\.path)
         return DatasetCard.markdown(report, records: records, facts: facts)
     }
 }

@@ -6,12 +6,13 @@ import Store
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a release's records as messages, sharegpt or alpaca JSONL (with a LLaMA-Factory dataset_info.json).",
+        abstract: "Write a release's records as messages, sharegpt or alpaca JSONL, or its preference pairs as dpo, dpo-implicit or ranking JSONL (with a LLaMA-Factory dataset_info.json).",
         discussion: """
             Reads the release `latest` names (or --release ID), checks each file against its SHA-256, and writes \
             <to>/data/<format>-NNNNN.jsonl.zst (or .jsonl with --compression none) and <to>/export.json. With \
             --compression none it also writes <to>/dataset_info.json, the entry LLaMA-Factory reads (it loads only \
-            plain files). An earlier export at <to> is replaced; anything else there is left alone.
+            plain files; for pairs, --format ranking). dpo and dpo-implicit are TRL's conversational preference types; \
+            pairs come from a make-pairs stage. An earlier export at <to> is replaced; anything else there is left alone.
             """)
 
     @OptionGroup var output: OutputOptions
@@ -19,7 +20,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The release to export (default: the one `latest` names).")
     var release: String?
 
-    @Option(name: .long, help: "messages | sharegpt | alpaca.")
+    @Option(name: .long, help: "messages | sharegpt | alpaca (training records); dpo | dpo-implicit | ranking (preference pairs).")
     var format: String
 
     @Option(name: .long, help: ArgumentHelp("Destination folder (default: <out>/exports/<release>-<format>).", valueName: "DIR"))
@@ -55,6 +56,9 @@ struct ExportCommand: AsyncParsableCommand {
                                                      destination: destination, datasetName: name)
             Console.out("exported release \(chosen.id) as \(format.rawValue): \(summary.records) records in \(summary.files.count) file(s) → \(summary.destination)"
                         + (summary.wroteDatasetInfo ? " (with dataset_info.json for LLaMA-Factory)" : ""))
+            if summary.pairsLeftOut > 0 {
+                Console.out("\(summary.pairsLeftOut) instruction pair(s) left out: their two prompts differ and \(format.rawValue) has one; --format dpo-implicit holds them")
+            }
         } catch {
             Console.error("export failed: \(error)")
             throw ExitCodes.failure

@@ -21,7 +21,8 @@ struct StatusCommand: AsyncParsableCommand {
         let items = try manifest.itemCounts()
         let shards = try manifest.shards()
         let rejects = try manifest.rejectCounts()
-        let quality = try DatasetReport(manifest: manifest).quality
+        let report = try DatasetReport(manifest: manifest)
+        let quality = report.quality
         let usage = try manifest.usage()
         let releases = try manifest.releases()
         let latest = ReleaseLayout(directory: output.directory).latestID()
@@ -52,6 +53,7 @@ struct StatusCommand: AsyncParsableCommand {
                 }),
                 "latest": latest.map(JSONValue.string) ?? .null,
                 "quality": quality.json,
+                "pairs": report.pairs.json,
                 "usage": .array(usage.map {
                     ["stage": .string($0.stage), "backend": .string($0.backend), "calls": .int($0.calls),
                      "retries": .int($0.retries), "errors": .int($0.errors), "tokens_in": .int($0.tokensIn),
@@ -84,6 +86,7 @@ struct StatusCommand: AsyncParsableCommand {
                         + "\(Self.bytes(current.bytes)), published \(Date(timeIntervalSince1970: current.createdAt)) → \(output.directory)/latest")
         }
         quality.lines().forEach(Console.out)
+        report.pairs.lines().forEach(Console.out)
         if !rejects.isEmpty {
             Console.out("rejects by reason:")
             for r in rejects { Console.out("  \(r.stage): \(r.reason): \(r.count)") }

@@ -25,8 +25,13 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
 ///   TRL, LLaMA-Factory `sharegpt` with OpenAI tags).
 /// - `sharegpt`: `{"conversations": [{"from": "human"|"gpt", "value"}, …], "system"?}`.
 /// - `alpaca`: `{"instruction", "input": "", "output", "system"?, "history"?: [[user, assistant], …]}`.
+/// - `dpo`, `dpo-implicit`, `ranking`: the preference pairs of a `make-pairs` stage (see `ExportFormat+Pairs`).
+///
+/// The conversation formats read the training records of an `export` stage and pass over pair
+/// records; the pair formats read pair records and pass over training records.
 public enum ExportFormat: String, CaseIterable, Sendable {
     case messages, sharegpt, alpaca
+    case dpo, dpoImplicit = "dpo-implicit", ranking
 
     /// One conversation: an optional system prompt, then user and assistant turns.
     struct Conversation {
@@ -41,8 +46,12 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         public init() {}
     }
 
-    /// Converts one dataset record; `columns` notes the optional columns it used.
-    public func convert(_ record: JSONValue, columns: inout Columns) throws -> JSONValue {
+    /// Converts one dataset record; `columns` notes the optional columns it used. Nil when the
+    /// format does not carry the record: a record of the other kind (pair or training record), or
+    /// a pair whose halves have different prompts in a format with one shared prompt.
+    public func convert(_ record: JSONValue, columns: inout Columns) throws -> JSONValue? {
+        if isPairFormat { return Self.isPair(record) ? try convertPair(record) : nil }
+        if Self.isPair(record) { return nil }
         let conversation = try Self.conversation(of: record)
         var out: [String: JSONValue] = [:]
         if let system = conversation.system { columns.system = true; out["system"] = .string(system) }
@@ -55,6 +64,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             out["conversations"] = .array(conversation.turns.map {
                 ["from": .string($0.role == "user" ? "human" : "gpt"), "value": .string($0.content)]
             })
+        case .dpo, .dpoImplicit, .ranking:
+            return nil  // pair formats convert pair records only (above)
         case .alpaca:
             let turns = conversation.turns
             out["instruction"] = .string(turns[turns.count - 2].content)
@@ -71,8 +82,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     }
 
     /// The LLaMA-Factory `dataset_info.json` entry for files of this format under `fileName`
-    /// (a folder or file relative to `dataset_info.json`).
-    public func llamaFactoryEntry(fileName: String, columns: Columns) -> JSONValue {
+    /// (a folder or file relative to `dataset_info.json`); nil for the TRL pair formats, which
+    /// LLaMA-Factory does not read (`ranking` is its preference format).
+    public func llamaFactoryEntry(fileName: String, columns: Columns) -> JSONValue? {
         var entry: [String: JSONValue] = ["file_name": .string(fileName)]
         var names: [String: JSONValue] = [:]
         switch self {
@@ -85,6 +97,10 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             entry["formatting"] = "sharegpt"
             names["messages"] = "conversations"
             if columns.system { names["system"] = "system" }
+        case .ranking:
+            return pairEntry(fileName: fileName)
+        case .dpo, .dpoImplicit:
+            return nil
         case .alpaca:
             entry["formatting"] = "alpaca"
             names = ["prompt": "instruction", "query": "input", "response": "output"]

@@ -19,6 +19,8 @@ public struct ExportSummary: Sendable {
     public var files: [String]
     /// Whether `dataset_info.json` (LLaMA-Factory) was written.
     public var wroteDatasetInfo: Bool
+    /// Pairs a one-prompt format cannot hold (their halves' prompts differ), left out.
+    public var pairsLeftOut: Int
 }
 
 /// Converts a release's records to a training format:
@@ -49,7 +51,7 @@ public enum ReleaseExporter {
                                     datasetName: datasetName, zstdLevel: zstdLevel)
             try replace(destination, with: staging)
             return ExportSummary(destination: destination, records: summary.records, files: summary.files,
-                                 wroteDatasetInfo: compression == .none)
+                                 wroteDatasetInfo: summary.wroteDatasetInfo, pairsLeftOut: summary.pairsLeftOut)
         } catch {
             try? FileSystem.removeTree(staging)
             throw error
@@ -58,10 +60,14 @@ public enum ReleaseExporter {
 
     /// Writes the whole export into `staging`; returns the records and files written.
     private static func write(release: Release, layout: ReleaseLayout, format: ExportFormat, compression: ExportCompression,
-                              staging: String, datasetName: String, zstdLevel: Int32) throws -> (records: Int, files: [String]) {
+                              staging: String, datasetName: String, zstdLevel: Int32)
+        throws -> (records: Int, files: [String], wroteDatasetInfo: Bool, pairsLeftOut: Int) {
         try FileSystem.makeDirectories(staging + "/" + dataFolder)
         var columns = ExportFormat.Columns()
         var written: [ExportedFile] = []
+        var pairsLeftOut = 0
+        // Training records and pair records live in different files (one stage each); a file
+        // with no record of this format's kind writes nothing.
         for (index, file) in release.files.enumerated() {
             let source = layout.folder(of: release.id) + "/" + file.path
             guard try FileSystem.sha256(ofFile: source) == file.sha256 else { throw ExportError.releaseFileAltered(path: source) }
@@ -73,7 +79,12 @@ public enum ReleaseExporter {
                 line += 1
                 do {
                     guard let bytes else { throw ExportFailure("the line is too long") }
-                    try sink.append(line: try format.convert(try JSONValue.parse(bytes), columns: &columns).serialized())
+                    let record = try JSONValue.parse(bytes)
+                    if let converted = try format.convert(record, columns: &columns) {
+                        try sink.append(line: converted.serialized())
+                    } else if format.isPairFormat && ExportFormat.isPair(record) {
+                        pairsLeftOut += 1
+                    }
                 } catch let failure as ExportFailure {
                     throw ExportError.notAConversation(file: source, line: line, detail: failure.detail)
                 } catch let error as JSONParser.Failure {
@@ -81,23 +92,27 @@ public enum ReleaseExporter {
                 }
             }
             var info = try sink.complete()
+            if info.records == 0 {
+                try FileSystem.removeTree(staging + "/" + name)
+                continue
+            }
             info.path = name
             written.append(info)
         }
         let records = written.reduce(0) { $0 + $1.records }
         let description: JSONValue = [
             "release": .string(release.id), "format": .string(format.rawValue), "compression": .string(compression.rawValue),
-            "records": .int(records),
+            "records": .int(records), "pairs_left_out": .int(pairsLeftOut),
             "files": .array(written.map {
                 ["path": .string($0.path), "records": .int($0.records), "bytes": .int($0.bytes), "sha256": .string($0.sha256)]
             }),
         ]
         try FileSystem.writeDurably(try pretty(description), to: staging + "/export.json")
-        if compression == .none {
-            let info: JSONValue = .object([datasetName: format.llamaFactoryEntry(fileName: dataFolder, columns: columns)])
-            try FileSystem.writeDurably(try pretty(info), to: staging + "/dataset_info.json")
+        let entry = compression == .none ? format.llamaFactoryEntry(fileName: dataFolder, columns: columns) : nil
+        if let entry {
+            try FileSystem.writeDurably(try pretty(.object([datasetName: entry])), to: staging + "/dataset_info.json")
         }
-        return (records, written.map(\.path))
+        return (records, written.map(\.path), entry != nil, pairsLeftOut)
     }
 
     /// Moves the finished staging folder to `destination`, replacing an earlier export there.

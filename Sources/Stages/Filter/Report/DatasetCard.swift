@@ -16,6 +16,8 @@ public enum DatasetCard {
         /// The release's data files, relative to the release folder.
         public var files: [String]
         public var releaseID: String
+        /// The release's preference-pair files (config `pairs`).
+        public var pairFiles: [String] = []
 
         public init(pipeline: String, description: String?, license: String?, files: [String], releaseID: String) {
             self.pipeline = pipeline
@@ -38,6 +40,9 @@ public enum DatasetCard {
                  "tags:", "- long-output", "- synthetic", "- lwdata",
                  "configs:", "- config_name: default", "  data_files:", "  - split: train", "    path:"]
         yaml += facts.files.map { "    - \"\($0)\"" }
+        if !facts.pairFiles.isEmpty {
+            yaml += ["- config_name: pairs", "  data_files:", "  - split: train", "    path:"] + facts.pairFiles.map { "    - \"\($0)\"" }
+        }
         yaml.append("---")
         var body = ["# \(facts.pipeline) (release \(facts.releaseID))", ""]
         if let description = facts.description { body += [description, ""] }
@@ -61,6 +66,10 @@ public enum DatasetCard {
             if let share = quality.taskTalkShare {
                 body.append(String(format: "| task talk | %.1f%% of sentences, %d records |", share * 100, quality.taskTalkRecords))
             }
+        }
+        if report.pairs.total > 0 {
+            body.append("| preference pairs (config `pairs`; `lwdata export --format dpo`) | "
+                        + report.pairs.counts.keys.sorted().map { "\($0) \(report.pairs.counts[$0]!)" }.joined(separator: ", ") + " |")
         }
         body.append("| recipes | \(recipes.keys.sorted().map { "\($0) \(recipes[$0]!)" }.joined(separator: ", ")) |")
         body.append("| models | \(models.isEmpty ? "–" : models.joined(separator: ", ")) |")

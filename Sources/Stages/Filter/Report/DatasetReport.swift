@@ -26,6 +26,8 @@ public struct DatasetReport: Sendable {
     public var quality = QualityFigures()
     /// Real demand against the dataset's instructions (nil: not measured).
     public var demand: DemandAlignment?
+    /// Preference pairs of the `make-pairs` stages, beside the final records.
+    public var pairs = PairFigures()
 
     public init() {}
 
@@ -33,7 +35,14 @@ public struct DatasetReport: Sendable {
     public init(manifest: Manifest) throws {
         guard let latest = try manifest.runs().last else { return }
         let stages = try manifest.stageCounts(runID: latest.id)
-        finalStage = stages.last?.name
+        finalStage = stages.last { $0.kind != MakePairsStage.kind }?.name
+        for stage in stages where stage.kind == MakePairsStage.kind {
+            for shard in try manifest.shards(stage: stage.name, role: .data) {
+                try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
+                    if let line, let record = try? Record(line: line) { pairs.add(record) }
+                }
+            }
+        }
         if let finalStage {
             for shard in try manifest.shards(stage: finalStage, role: .data) {
                 try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
@@ -112,6 +121,7 @@ public struct DatasetReport: Sendable {
             "duplicate_clusters": .array(clusterSizes.keys.sorted().map { ["size": .int($0), "clusters": .int(clusterSizes[$0]!)] }),
             "quality": quality.json,
             "demand": demand?.json ?? .null,
+            "pairs": pairs.json,
         ]
     }
 }

@@ -45,6 +45,7 @@ public enum ReportPage {
             ("task talk", talk),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
+            ("preference pairs", report.pairs.total == 0 ? "none" : report.pairs.lines().joined(separator: "; ")),
         ] + (report.demand.map { demand in
             let long = demand.coverage.filter { $0.bucket > 0 }
             let covered = long.reduce(0) { $0 + $1.covered }, queries = long.reduce(0) { $0 + $1.queries }
