@@ -17,11 +17,15 @@ public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
     public var seed: UInt64
     /// Structure the output must have (JSON Schema or regex), enforced while decoding.
     public var responseFormat: OutputFormat
+    /// A JSON object (as text) of fields an OpenAI-compatible server gets in this request's body
+    /// beside lwdata's own (a stage's `extra_body`: e.g. llama.cpp's `repeat_penalty`); nil: none.
+    /// The built-in decoder ignores it.
+    public var extraBody: String?
 
     public init(temperature: Double = 0.7, topP: Double = 0.95, topK: Int = 0, minP: Double = 0,
                 repetitionPenalty: Double = 1, frequencyPenalty: Double = 0, presencePenalty: Double = 0,
                 maxTokens: Int = 1024, minTokens: Int = 0, stop: [String] = [], seed: UInt64 = 0,
-                responseFormat: OutputFormat = .text) {
+                responseFormat: OutputFormat = .text, extraBody: String? = nil) {
         self.temperature = temperature
         self.topP = topP
         self.topK = topK
@@ -34,6 +38,7 @@ public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
         self.stop = stop
         self.seed = seed
         self.responseFormat = responseFormat
+        self.extraBody = extraBody
     }
 }
 

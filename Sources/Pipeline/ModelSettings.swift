@@ -9,6 +9,8 @@ import Generation
 ///   base_url: http://gpu:8000 # openai only
 ///   name: Qwen/Qwen2.5-7B-Instruct
 ///   api_key_env: OPENAI_API_KEY
+///   extra_body: {top_k: 20}   # openai only: fields added to every request
+///   min_tokens: ignore_eos    # openai only: for servers without min_tokens (llama.cpp's llama-server)
 /// ```
 public struct ModelSettings: Sendable, Equatable {
     public enum Backend: String, Sendable { case builtin, openai }
@@ -31,7 +33,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var openai: OpenAIBackendConfig?
 
     public static let keys = ["backend", "path", "chat_template", "context_tokens", "concurrency", "request_cache", "base_url", "name",
-                              "api_key_env", "input_price_per_million", "output_price_per_million", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
+                              "api_key_env", "input_price_per_million", "output_price_per_million", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body", "min_tokens"]
 
     public init() {}
 
@@ -47,7 +49,7 @@ public struct ModelSettings: Sendable, Equatable {
         requestCache = try o.bool("request_cache") ?? requestCache
         pricePerMillionInput = try o.double("input_price_per_million", range: 0...1_000_000)
         pricePerMillionOutput = try o.double("output_price_per_million", range: 0...1_000_000)
-        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body"]
+        let openaiKeys = ["base_url", "name", "api_key_env", "requests_per_minute", "tokens_per_minute", "max_retries", "timeout", "extra_body", "min_tokens"]
         switch backend {
         case .builtin:
             if let stray = openaiKeys.first(where: { o.object[$0] != nil }) {
@@ -69,6 +71,12 @@ public struct ModelSettings: Sendable, Equatable {
             if let extra = o.object["extra_body"] {
                 guard extra.object != nil else { throw o.document.error(o.sub("extra_body"), "expected an object of request fields, found \(extra.jsonString)") }
                 config.extraBody = RawJSON(text: extra.jsonString)
+            }
+            if let mode = try o.string("min_tokens") {
+                guard let minTokens = MinTokensMode(rawValue: mode) else {
+                    throw o.document.error(o.sub("min_tokens"), "expected field or ignore_eos, found '\(mode)'")
+                }
+                config.minTokens = minTokens
             }
             openai = config
         }

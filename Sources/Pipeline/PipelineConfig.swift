@@ -103,6 +103,7 @@ public struct PipelineConfig: Sendable {
         model = try errors.attempt({ try top.child("model", allowed: ModelSettings.keys).map(ModelSettings.init) ?? ModelSettings() }) ?? ModelSettings()
 
         var stages: [StageConfig] = []
+        let pipelineBackend = model.backend
         // nil when `stages` is of the wrong type (that error is recorded).
         let stageList = try errors.attempt { try top.array("stages") ?? [] }
         if stageList?.isEmpty == true {
@@ -121,9 +122,12 @@ public struct PipelineConfig: Sendable {
                 let params = try ConfigObject(document, path: object.sub("params"),
                                               value: object.object["params"] ?? .object([:]),
                                               allowed: Array((object.object["params"]?.object ?? [:]).keys))
+                let stageModel = try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init)
+                if params.object["extra_body"] != nil, (stageModel?.backend ?? pipelineBackend) == .builtin {
+                    throw document.error(params.sub("extra_body"), "'extra_body' is for a stage whose model has backend: openai")
+                }
                 return StageConfig(name: name, kind: try object.string("kind") ?? name,
-                                   concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params,
-                                   model: try object.child("model", allowed: ModelSettings.keys).map(ModelSettings.init))
+                                   concurrency: try object.int("concurrency", range: 1...1024) ?? 1, params: params, model: stageModel)
             }
             if let stage { stages.append(stage) }
         }

@@ -86,7 +86,8 @@ enum ModelHandleFactory {
         switch settings.backend {
         case .openai:
             guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
-            return "openai:\(config.model)"
+            // Held-back ends change the answers, so they are part of the identity (the default keeps its old keys).
+            return "openai:\(config.model)" + (config.minTokens == .field ? "" : " min_tokens=\(config.minTokens.rawValue)")
         case .builtin:
             let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
             return "builtin:\(URL(fileURLWithPath: path).lastPathComponent)#\(try FileSystem.sha256(ofFile: path).prefix(16))"

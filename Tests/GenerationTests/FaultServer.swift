@@ -2,7 +2,7 @@ import Foundation
 import Generation
 
 /// A loopback OpenAI-compatible server that misbehaves on purpose, for faults a real server
-/// cannot be made to produce on demand. The first user message names the scenario.
+/// cannot be made to produce on demand. The last user message names the scenario.
 final class FaultServer: @unchecked Sendable {
     let server: HTTPServer
     private let lock = NSLock()
@@ -40,16 +40,17 @@ final class FaultServer: @unchecked Sendable {
             return
         }
         guard let body = try? JSONDecoder().decode(OpenAIWire.ChatRequest.self, from: request.body),
-              let tagged = body.messages.last?.content else {
+              let tagged = body.messages.last(where: { $0.role == "user" })?.content else {
             responder.sendError(status: 400, message: "bad request")
             return
         }
         // "name#tag": the tag keeps the counts of tests running at once apart.
         let scenario = String(tagged.split(separator: "#").first ?? "")
+        let fields = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
         let attempt: Int = lock.withLock {
             attempts[tagged, default: []].append(Date())
             authorizations.append(request.headers["authorization"] ?? "")
-            bodies[tagged, default: []].append((try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:])
+            bodies[tagged, default: []].append(fields)
             return attempts[tagged]!.count
         }
         if let maxModelLength, let requested = body.max_tokens, requested > maxModelLength {
@@ -74,16 +75,29 @@ final class FaultServer: @unchecked Sendable {
             responder.sendError(status: 400, message: "no such model")
         case "length":
             ok(responder, "cut off mid", "length")
+        case "no-min-tokens", "no-min-tokens-echo":
+            // A server without min_tokens (llama.cpp's llama-server): it ends at once unless told
+            // `ignore_eos`, then writes max_tokens words; it continues a final assistant message
+            // when asked, and the -echo variant answers with that message whole, as llama-server does.
+            let maxTokens = body.max_tokens ?? 16
+            if fields["ignore_eos"] as? Bool == true {
+                ok(responder, Array(repeating: "word", count: maxTokens).joined(separator: " "), "length", completionTokens: maxTokens)
+            } else if fields["continue_final_message"] as? Bool == true, fields["add_generation_prompt"] as? Bool == false,
+                      let prefix = body.messages.last, prefix.role == "assistant" {
+                ok(responder, (scenario.hasSuffix("-echo") ? prefix.content : "") + " and the end.", "stop", completionTokens: 4)
+            } else {
+                ok(responder, "Short.", "stop", completionTokens: 2)
+            }
         default:
             ok(responder, "answer to \(scenario)", "stop")
         }
     }
 
-    private func ok(_ responder: HTTPResponder, _ text: String, _ reason: String) {
+    private func ok(_ responder: HTTPResponder, _ text: String, _ reason: String, completionTokens: Int = 3) {
         let response = OpenAIWire.ChatResponse(
             id: "x", object: "chat.completion", created: 0, model: "fault",
             choices: [.init(index: 0, message: .init(role: "assistant", content: text), finish_reason: reason)],
-            usage: .init(prompt_tokens: 7, completion_tokens: 3, total_tokens: 10))
+            usage: .init(prompt_tokens: 7, completion_tokens: completionTokens, total_tokens: 7 + completionTokens))
         responder.sendJSON(status: 200, response)
     }
 }

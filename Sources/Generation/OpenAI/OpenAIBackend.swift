@@ -24,7 +24,10 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
     // @unchecked: immutable configuration, a URLSession (thread-safe) and a RateLimiter that locks its own state.
     public let config: OpenAIBackendConfig
     /// Names the model and server, and the extra request fields (they change the answers, so cached answers follow them).
-    public var identity: String { "openai:\(config.model)@\(config.baseURL)" + (config.extraBody.map { " extra_body=\($0.text)" } ?? "") }
+    public var identity: String {
+        "openai:\(config.model)@\(config.baseURL)" + (config.extraBody.map { " extra_body=\($0.text)" } ?? "")
+            + (config.minTokens == .field ? "" : " min_tokens=\(config.minTokens.rawValue)")
+    }
     private let endpoint: URL
     private let apiKey: String?
     private let session: URLSession
@@ -60,6 +63,15 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
     }
 
     public func generate(_ messages: [ChatMessage], parameters: GenerationParameters) async throws -> GenerationOutput {
+        if config.minTokens == .ignoreEOS, parameters.minTokens > 0, parameters.responseFormat == .text {
+            return try await generateHoldingEnd(messages, parameters)
+        }
+        return try await complete(messages, parameters)
+    }
+
+    /// One chat completion, retried as the policy says; `fields` are added to the body before the
+    /// stage's and the model's `extra_body` (the request's own fields still win).
+    func complete(_ messages: [ChatMessage], _ parameters: GenerationParameters, fields: RawJSON? = nil) async throws -> GenerationOutput {
         let started = Date()
         var parameters = parameters
         if let length = await contextLimit.maxModelLength() {
@@ -72,7 +84,8 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
             }
             parameters.maxTokens = bounded
         }
-        let body = try Self.body(Self.request(messages, parameters, model: config.model), extra: config.extraBody)
+        let body = try Self.body(Self.request(messages, parameters, model: config.model),
+                                 extra: [fields, parameters.extraBody.map(RawJSON.init(text:)), config.extraBody].compactMap { $0 })
         let estimate = messages.reduce(0) { $0 + $1.content.utf8.count / 4 } + parameters.maxTokens
         var lastError = ""
         for attempt in 0...retry.maxRetries {
@@ -146,12 +159,15 @@ public final class OpenAIBackend: TextGenerator, @unchecked Sendable {
                                          completionTokens: parsed.usage?.completion_tokens ?? 0, seconds: 0))
     }
 
-    /// The request as JSON, with the fields of `extra` that the request does not set itself.
-    static func body(_ request: OpenAIWire.ChatRequest, extra: RawJSON?) throws -> Data {
+    /// The request as JSON, with the fields of each of `extra` (JSON objects, the first taking
+    /// precedence) that the request does not set itself.
+    static func body(_ request: OpenAIWire.ChatRequest, extra: [RawJSON]) throws -> Data {
         let encoded = try JSONEncoder().encode(request)
-        guard let extra, var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any],
-              let fields = try JSONSerialization.jsonObject(with: Data(extra.text.utf8)) as? [String: Any] else { return encoded }
-        object.merge(fields) { own, _ in own }
+        guard !extra.isEmpty, var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else { return encoded }
+        for added in extra {
+            guard let fields = try JSONSerialization.jsonObject(with: Data(added.text.utf8)) as? [String: Any] else { continue }
+            object.merge(fields) { earlier, _ in earlier }
+        }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 

@@ -26,6 +26,9 @@ public struct OpenAIBackendConfig: Sendable, Equatable, Hashable {
     /// `seed`, …) and structured-output fields (`structured_outputs`, or `guided_json` /
     /// `guided_regex` before vLLM 0.12). Fields lwdata sets itself for a request take precedence.
     public var extraBody: RawJSON?
+    /// How a request's `min_tokens` reaches the server: vLLM's field, or, for servers without it
+    /// (llama.cpp's llama-server), `ignore_eos` for that many tokens and then a continuation.
+    public var minTokens: MinTokensMode = .field
     /// Bound `max_tokens` by the server's context: `max_model_len` from `GET /v1/models` (vLLM),
     /// asked once, less an estimate of the prompt.
     public var boundByServerContext = true

@@ -64,18 +64,25 @@ struct SamplingSettings: Sendable, Equatable, Encodable {
     var temperature: Double
     var topP: Double
     var repetitionPenalty: Double
+    /// `extra_body`: request fields this stage's calls add on an OpenAI-compatible server (JSON
+    /// object text), beside the model's own `extra_body`; nil: none.
+    var extraBody: String?
 
-    static let keys = ["temperature", "top_p", "repetition_penalty"]
+    static let keys = ["temperature", "top_p", "repetition_penalty", "extra_body"]
 
     init(_ p: ConfigObject, temperature: Double, topP: Double = 0.95, repetitionPenalty: Double = 1.0) throws {
         self.temperature = try p.double("temperature", range: 0...2) ?? temperature
         self.topP = try p.double("top_p", range: 0.01...1) ?? topP
         self.repetitionPenalty = try p.double("repetition_penalty", range: 0.5...2) ?? repetitionPenalty
+        if let extra = p.object["extra_body"] {
+            guard extra.object != nil else { throw p.document.error(p.sub("extra_body"), "expected an object of request fields, found \(extra.jsonString)") }
+            extraBody = extra.jsonString
+        }
     }
 
     /// A request with these settings.
     func parameters(maxTokens: Int, minTokens: Int = 0, seed: UInt64, format: OutputFormat = .text) -> GenerationParameters {
         GenerationParameters(temperature: temperature, topP: topP, repetitionPenalty: repetitionPenalty, maxTokens: maxTokens,
-                             minTokens: minTokens, seed: seed, responseFormat: format)
+                             minTokens: minTokens, seed: seed, responseFormat: format, extraBody: extraBody)
     }
 }
