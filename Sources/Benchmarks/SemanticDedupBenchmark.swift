@@ -99,7 +99,7 @@ public struct SemanticDedupBenchmark: Sendable {
             var generator = SyntheticInstructions(seed: seed)
             let texts = generator.take(encodeSample)
             _ = encoder.embed(Array(texts.prefix(32)))
-            let encodeSeconds = try seconds { _ = encoder.embed(texts) }
+            let encodeSeconds = seconds { _ = encoder.embed(texts) }
             let rate = Double(texts.count) / encodeSeconds
             let words = Double(texts.reduce(0) { $0 + $1.split(separator: " ").count }) / Double(texts.count)
             console.out(String(format: "encoder %@: %d synthetic instructions (%.1f words each) in %.1f s → %.0f sentences/s; %d would take %.1f min",

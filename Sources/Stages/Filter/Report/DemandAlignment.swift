@@ -36,6 +36,7 @@ public struct DemandAlignment: Sendable {
         public var bucket: Int
         public var queries: Int
         public var covered: Int
+        /// Covered share of the bucket's queries (0 when it has none).
         public var share: Double { queries == 0 ? 0 : Double(covered) / Double(queries) }
     }
 
@@ -52,10 +53,14 @@ public struct DemandAlignment: Sendable {
     /// Points of each set on the map at most.
     public static let mapLimit = 1_000
 
+    /// Cosine from which a query counts as covered.
     public var threshold: Double
+    /// Identity of the encoder that embedded both sets.
     public var encoder: String
+    /// Queries and instructions embedded.
     public var queries: Int
     public var instructions: Int
+    /// Coverage per predicted length bucket, every bucket in order.
     public var coverage: [Coverage]
     /// Queries per predicted output bucket, and per bucket of their input length.
     public var predicted: [Int: Int]
