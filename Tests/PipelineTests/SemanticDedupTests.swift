@@ -81,18 +81,19 @@ enum InstalledEncoder {
         #expect(set == SemanticDedupSettings(fields: [.instruction, .response], threshold: 0.8))
         let enabled = try settings("      semantic_dedup: true\n")
         let disabled = try settings("      semantic_dedup: false\n")
-        #expect(enabled.usesEncoder && !disabled.usesEncoder)
+        // The content checks embed sentences for the task-talk classifier either way.
+        #expect(enabled.usesEncoder && disabled.usesEncoder)
         do {
             _ = try settings("      semantic_dedup:\n        fields: [title]\n")
             Issue.record("a bad field is an error")
         } catch {
             #expect("\(error)".contains("semantic_dedup.fields[0]") && "\(error)".contains("title"), "\(error)")
         }
-        // The encoder joins the config hash only when semantic dedup is on.
+        // The encoder joins the config hash (semantic dedup and the task-talk classifier embed text).
         let on = try settings("      semantic_dedup: true\n"), off = try settings("      semantic_dedup: false\n")
         let hashes = try ["a", "b"].map { try DedupFilterStage.configHash(on, modelIdentity: nil, encoderIdentity: $0, selector: nil) }
         let offHashes = try ["a", "b"].map { try DedupFilterStage.configHash(off, modelIdentity: nil, encoderIdentity: $0, selector: nil) }
-        #expect(hashes[0] != hashes[1] && offHashes[0] == offHashes[1])
+        #expect(hashes[0] != hashes[1] && offHashes[0] != offHashes[1] && hashes[0] != offHashes[0])
     }
 }
 
@@ -214,12 +215,17 @@ struct SemanticDedupTests {
         let inner: any TextEmbedder
         private let lock = NSLock()
         private var count = 0
-        init(_ inner: any TextEmbedder) { self.inner = inner }
         var identity: String { inner.identity }
         var dimension: Int { inner.dimension }
+        /// Only the texts in `counted` are counted (the content checks also embed each sentence).
+        let counted: Set<String>
+        init(_ inner: any TextEmbedder, counting counted: Set<String>) {
+            self.inner = inner
+            self.counted = counted
+        }
         var texts: Int { lock.withLock { count } }
         func embed(_ texts: [String]) -> [[Float]] {
-            lock.withLock { count += texts.count }
+            lock.withLock { count += texts.filter(counted.contains).count }
             return inner.embed(texts)
         }
     }
@@ -243,7 +249,8 @@ struct SemanticDedupTests {
         // The paraphrase scores better than the earlier record, yet the earlier release's record stays.
         let paraphrase = DedupFilterStageTests.record(query: subjects[1].1, response: DedupFilterStageTests.prose(seed: 500, sentences: 25))
         let different = DedupFilterStageTests.record(query: subjects[2].2, response: DedupFilterStageTests.prose(seed: 501, sentences: 25))
-        let counting = CountingEmbedder(InstalledEncoder.encoder!)
+        let instructions = Set((records + [paraphrase, different]).compactMap { $0["query"]?.string })
+        let counting = CountingEmbedder(InstalledEncoder.encoder!, counting: instructions)
         let second = try await DedupFilterStageTests.build(records + [paraphrase, different], in: folder, yaml: Self.yaml,
                                                            models: ModelSet(encoder: EncoderHandle(counting)))
         #expect(second.summary.stages[1].processed == 2, "only the new records are decided")
