@@ -24,6 +24,8 @@ public struct DatasetReport: Sendable {
     public var clusterSizes: [Int: Int] = [:]
     /// Content quality beside length: judge scores, coherence and task-talk flags.
     public var quality = QualityFigures()
+    /// Section relevance by position in the output.
+    public var relevance = RelevanceAlongOutput()
 
     public init() {}
 
@@ -38,6 +40,7 @@ public struct DatasetReport: Sendable {
                     guard let line, let record = try? Record(line: line) else { return }
                     records.append(Self.lengths(of: record))
                     quality.add(record)
+                    relevance.add(record)
                 }
             }
         }
@@ -109,6 +112,7 @@ public struct DatasetReport: Sendable {
             "rejects": .array(rejects.map { ["stage": .string($0.stage), "reason": .string($0.reason), "count": .int($0.count)] }),
             "duplicate_clusters": .array(clusterSizes.keys.sorted().map { ["size": .int($0), "clusters": .int(clusterSizes[$0]!)] }),
             "quality": quality.json,
+            "section_relevance": relevance.json,
         ]
     }
 }
