@@ -1,6 +1,7 @@
 import Foundation
 
-/// The six charts of `lwdata report`, each a standalone SVG document.
+/// The charts of `lwdata report`, each a standalone SVG document: five always, and section
+/// relevance along the output when the final records carry it.
 public enum ReportCharts {
     static let blue = "#4e79a7", orange = "#f28e2b", green = "#59a14f", red = "#e15759", grey = "#9c9c9c"
 
@@ -10,8 +11,8 @@ public enum ReportCharts {
          ("length-histograms", "Produced length per length bucket", lengthHistograms(report)),
          ("length-score", "Length score S_l", lengthScores(report)),
          ("rejects", "Rejects by reason", rejects(report)),
-         ("duplicate-clusters", "Duplicate cluster sizes", clusterSizes(report)),
-         ("section-relevance", "Section relevance along the output", relevance(report))]
+         ("duplicate-clusters", "Duplicate cluster sizes", clusterSizes(report))]
+            + (report.relevance.records > 0 ? [("section-relevance", "Section relevance along the output", relevance(report))] : [])
     }
 
     /// Colour of a record by S_l: green from 80, orange from 60, red below.
