@@ -58,7 +58,8 @@ import Testing
     }
 
     @Test func relevanceSettingsReadTheirValuesAndRefuseBadOnes() throws {
-        #expect(try writeSettings("").relevance == WriteRelevanceSettings())
+        #expect(try writeSettings("").relevance == WriteRelevanceSettings() && WriteRelevanceSettings().mode == .off)
+        #expect(try writeSettings("relevance: auto").relevance.mode == .auto)
         #expect(try writeSettings("relevance: off").relevance.mode == .off)
         #expect(try writeSettings("relevance: on, best_of: 5, min_section_relevance: 0.2").relevance
                 == { var s = WriteRelevanceSettings(); s.mode = .on; s.bestOf = 5; s.minSection = 0.2; return s }())
@@ -75,13 +76,15 @@ import Testing
     }
 
     @Test func theHashFollowsTheThresholdNAndTheEncoderOnlyWhileScoring() throws {
-        let base = try writeHash("")
-        #expect(try writeHash("best_of: 5") != base)
-        #expect(try writeHash("min_section_relevance: 0.2") != base)
-        #expect(try writeHash("", encoder: "another:2") != base)
-        #expect(try writeHash("", encoder: nil) != base, "auto without an encoder is another output")
+        let base = try writeHash("relevance: auto")
+        #expect(try writeHash("relevance: auto, best_of: 5") != base)
+        #expect(try writeHash("relevance: auto, min_section_relevance: 0.2") != base)
+        #expect(try writeHash("relevance: auto", encoder: "another:2") != base)
+        #expect(try writeHash("relevance: auto", encoder: nil) != base, "auto without an encoder is another output")
+        #expect(try writeHash("relevance: on") != base)
         let off = try writeHash("relevance: off")
-        #expect(off != base)
+        let byDefault = try writeHash("")
+        #expect(off != base && off == byDefault, "off by default")
         #expect(try writeHash("relevance: off, best_of: 5, min_section_relevance: 0.2", encoder: "another:2") == off,
                 "off, neither N, the threshold nor the encoder shapes the output")
     }
@@ -96,7 +99,9 @@ import Testing
         } catch {
             #expect("\(error)".contains("stage write") && "\(error)".contains("LWDATA_ENCODER"), "\(error)")
         }
-        #expect(try availability.scorer(WriteRelevanceSettings(), instruction: "x", stage: "write", context: Self.context) == nil)
+        var auto = WriteRelevanceSettings()
+        auto.mode = .auto
+        #expect(try availability.scorer(auto, instruction: "x", stage: "write", context: Self.context) == nil)
         var off = WriteRelevanceSettings()
         off.mode = .off
         #expect(try availability.scorer(off, instruction: "x", stage: "write", context: Self.context) == nil)

@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aSectionAboveTheThresholdIsScoredAndKept() async throws {
-        let outcome = try await write("min_section_relevance: -1.0, best_of: 3", encoder: EncoderHandle(try requireEncoder()))
+        let outcome = try await write("relevance: auto, min_section_relevance: -1.0, best_of: 3", encoder: EncoderHandle(try requireEncoder()))
         guard case .records(let records) = outcome, let written = records.first else { Issue.record("rejected: \(outcome)"); return }
         for step in try #require(written["write_meta"]?["steps"]?.array) {
             #expect(step["candidates"] == nil)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func withoutTheEncoderAutoWritesUnscoredAndOnFails() async throws {
-        let outcome = try await write("best_of: 3", encoder: .none)
+        let outcome = try await write("relevance: auto, best_of: 3", encoder: .none)
         guard case .records(let records) = outcome, let written = records.first else { Issue.record("rejected: \(outcome)"); return }
         #expect(written["write_meta"]?["relevance"] == nil)
         #expect(try #require(written["write_meta"]?["steps"]?.array).allSatisfy { $0["relevance"] == nil })

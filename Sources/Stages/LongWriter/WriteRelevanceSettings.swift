@@ -17,7 +17,9 @@ public struct WriteRelevanceSettings: Sendable, Equatable, Encodable {
 
     public static let keys = ["relevance", "min_section_relevance", "best_of"]
 
-    public var mode: Mode = .auto
+    /// Off unless the pipeline asks (`pipelines/longwriter.yaml` sets `auto`): pipelines written
+    /// before relevance existed keep their model calls and outputs.
+    public var mode: Mode = .off
     /// A section whose score (`SectionRelevance.score`) is below this is rewritten.
     public var minSection = 0.35
     /// Candidates of a drifting section, its first draft among them (the others decode together);
