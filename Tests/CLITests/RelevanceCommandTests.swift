@@ -34,5 +34,11 @@ struct RelevanceCommandTests {
         #expect(figures["paragraphs"] as? Int == 3)
         #expect(figures["off_topic_paragraphs"] as? Int == 1, "\(figures)")
         #expect(abs((figures["off_topic_share"] as? Double ?? 0) - 1.0 / 3) < 1e-9)
+        // Lines: the second paragraph split in two lines gives four, one of them off-topic.
+        try (line.replacingOccurrences(of: "grows, and", with: "grows.\\nAnd") + "\n").write(toFile: folder.file("lines.jsonl"), atomically: true, encoding: .utf8)
+        let lines = try LWDataBinary.run(["relevance", folder.file("lines.jsonl"), "--unit", "lines"])
+        #expect(lines.status == 0 && lines.stdout.contains("1 records, 4 lines; off-topic (cosine to the instruction < 0.15): 1 = 25.0%"), "\(lines.stdout)")
+        let bad = try LWDataBinary.run(["relevance", folder.file("lines.jsonl"), "--unit", "words"])
+        #expect(bad.status == 2 && bad.stderr.contains("--unit: expected paragraphs or lines"))
     }
 }
