@@ -89,6 +89,19 @@ import Testing
                 "off, neither N, the threshold nor the encoder shapes the output")
     }
 
+    @Test func withRelevanceOffAndNoPartsTheSettingsEncodeAsBefore() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func keys(_ params: String) throws -> [String] {
+            let json = try JSONSerialization.jsonObject(with: try encoder.encode(try writeSettings(params))) as? [String: Any]
+            return (json ?? [:]).keys.sorted()
+        }
+        let before = ["contextTokens", "prompt", "retries", "sampling", "tokensPerCJKCharacter", "tokensPerWord"]
+        #expect(try keys("context_tokens: 3072") == before)
+        #expect(try keys("context_tokens: 3072, relevance: off, best_of: 5, part_words: 0") == before)
+        #expect(try keys("context_tokens: 3072, relevance: auto, part_words: 100") == (before + ["partWords", "relevance"]).sorted())
+    }
+
     @Test func onWithoutTheEncoderIsAnErrorAndAutoWritesUnscored() throws {
         let availability = RelevanceAvailability()
         var on = WriteRelevanceSettings()

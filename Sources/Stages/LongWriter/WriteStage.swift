@@ -192,4 +192,23 @@ public struct WriteSettings: StageSettings {
         relevance = try WriteRelevanceSettings(p)
         partWords = try p.int("part_words", range: 0...100_000) ?? 0
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case prompt, retries, tokensPerWord, tokensPerCJKCharacter, contextTokens, sampling, partWords, relevance
+    }
+
+    /// As the synthesised encoding, but `relevance` only while it scores and `partWords` only when
+    /// set: with both off the stage writes what it wrote before they existed, so its config hash
+    /// (and the finished items of earlier builds) stays as it was.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(retries, forKey: .retries)
+        try container.encode(tokensPerWord, forKey: .tokensPerWord)
+        try container.encode(tokensPerCJKCharacter, forKey: .tokensPerCJKCharacter)
+        try container.encodeIfPresent(contextTokens, forKey: .contextTokens)
+        try container.encode(sampling, forKey: .sampling)
+        if partWords > 0 { try container.encode(partWords, forKey: .partWords) }
+        if relevance.scores { try container.encode(relevance, forKey: .relevance) }
+    }
 }
