@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "BuiltinGeneration", "Messages", "Decoder"]),
         .testTarget(name: "EncoderTests", dependencies: ["Decoder"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelevanceTests", dependencies: ["Stages", "Pipeline", "Decoder", "BuiltinGeneration", "Generation", "Messages",
+                                                           "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,7 @@ struct LWData: AsyncParsableCommand {
         version: version,
         subcommands: [BuildCommand.self, StatusCommand.self, AuditCommand.self, InspectCommand.self, VerifyCommand.self, MergeCommand.self, ExportCommand.self,
                       GCCommand.self, ReportCommand.self,
-                      GenerateCommand.self, ServeCommand.self, BenchCommand.self, EmbedCommand.self]
+                      GenerateCommand.self, ServeCommand.self, BenchCommand.self, EmbedCommand.self,
+                      RelevanceCommand.self]
     )
 }

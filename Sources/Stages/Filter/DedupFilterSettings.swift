@@ -21,12 +21,15 @@ public struct DedupFilterSettings: StageSettings, Equatable {
     public var minHash = MinHashSettings()
     /// Words per shingle for instructions, which are short (responses use `minHash.shingleSize`).
     public var instructionShingleSize = 3
+    /// Lowest mean section relevance the `write` stage recorded (`RelevanceRule`); nil: not checked.
+    public var minRelevance: Double?
     /// Memory for near-duplicate sketches before they spill to a temporary file, in MiB.
     public var memoryMB = 256
     /// Semantic dedup by sentence embeddings (nil: off).
     public var semanticDedup: SemanticDedupSettings?
 
-    public static let keys = ["instruction_field", "response_field", "required_length_field", "exact_dedup", "near_dedup", "memory_mb", "semantic_dedup"]
+    public static let keys = ["instruction_field", "response_field", "required_length_field", "exact_dedup", "near_dedup", "memory_mb",
+                              "semantic_dedup", "min_relevance"]
         + QualitySettings.keys
     public static let nearDedupKeys = ["fields", "permutations", "bands", "shingle_size", "instruction_shingle_size",
                                        "cjk_shingle_size", "threshold", "seed"]
@@ -34,7 +37,7 @@ public struct DedupFilterSettings: StageSettings, Equatable {
     /// Everything but `memoryMB` shapes the output (memory only decides when sketches spill to disk).
     private enum CodingKeys: String, CodingKey {
         case instructionField, responseField, requiredLengthField, quality, exactDedup, nearDedupFields, minHash, instructionShingleSize
-        case semanticDedup
+        case semanticDedup, minRelevance
     }
 
     /// Semantic dedup embeds texts with the sentence encoder, and the content checks find task talk
@@ -54,6 +57,7 @@ public struct DedupFilterSettings: StageSettings, Equatable {
         exactDedup = try p.bool("exact_dedup") ?? exactDedup
         memoryMB = try p.int("memory_mb", range: 16...1_048_576) ?? memoryMB
         semanticDedup = try SemanticDedupSettings.read(p)
+        minRelevance = try p.double("min_relevance", range: -1...1)
         guard let near = try p.child("near_dedup", allowed: Self.nearDedupKeys) else { return }
         if let fields = try near.array("fields") {
             nearDedupFields = try fields.enumerated().map { i, value in

@@ -127,7 +127,11 @@ public final class DedupFilterStage: BarrierStage, @unchecked Sendable {
             return
         }
         let required = Self.value(at: settings.requiredLengthField, in: record)?.int
-        let report = checker.check(instruction: instruction, response: response, requiredWords: required)
+        var report = checker.check(instruction: instruction, response: response, requiredWords: required)
+        if report.failure == nil, let minimum = settings.minRelevance, let result = RelevanceRule.check(record, minimum: minimum) {
+            report.checked.append(RelevanceRule.name)
+            if case .failed(let verdict) = result { report.failure = verdict }
+        }
         candidate.producedWords = report.producedWords
         candidate.lengthScore = report.lengthScore
         candidate.rank.score = report.score

@@ -60,6 +60,13 @@ public final class ExportStage: MapStage, @unchecked Sendable {
             meta["step_words"] = .array((write["steps"]?.array ?? []).map { $0["words"] ?? .null })
             for key in ["prompt_tokens", "completion_tokens", "seconds", "model", "context_cuts"] { meta[key] = write[key] ?? .null }
             meta["prompt_hashes"] = ["write": write["prompt_hash"] ?? .null]
+            // Each section's relevance, with its best-of-N candidates' scores when it was rewritten.
+            let relevance = (write["steps"]?.array ?? []).compactMap { step -> JSONValue? in
+                guard var fields = step["relevance"]?.object else { return nil }
+                if let candidates = step["candidates"]?.array { fields["candidate_scores"] = .array(candidates.map { $0["score"] ?? .null }) }
+                return .object(fields)
+            }
+            if !relevance.isEmpty { meta["section_relevance"] = .array(relevance) }
         }
         if let source = record["source"] { meta["source"] = source }
         return .records([Record(id: record.id, fields: [

@@ -10,7 +10,10 @@ import Messages
 /// from a long window, and a short one is much faster). Each step's token budget comes from its
 /// word count; the built-in decoder is kept from
 /// ending a step long before its budget. Each output is cleaned, and asked again when it comes
-/// back empty or caught in a repetition loop; a failure message never enters the text.
+/// back empty or caught in a repetition loop; a failure message never enters the text. With the
+/// sentence encoder, each section is scored against the instruction and its plan point
+/// (`SectionRelevance`), and one scoring below `min_section_relevance` is rewritten by best-of-N
+/// (`BestOfN`); the scores of every candidate are kept in `write_meta.steps`.
 public struct WriteStage: MapStage {
     public static let kind = "write"
     public static let callsModel = true
@@ -18,6 +21,7 @@ public struct WriteStage: MapStage {
     public static let logicVersion = 1
     public let name: String
     public let settings: WriteSettings
+    private let encoderWarning = RelevanceAvailability()
 
     public init(name: String, settings: WriteSettings) {
         self.name = name
@@ -34,6 +38,8 @@ public struct WriteStage: MapStage {
             return PlanStep(mainPoint: point, wordCount: words)
         }
         let caller = try ModelCaller(context, stage: name)
+        let scorer = try encoderWarning.scorer(settings.relevance, instruction: query, stage: name, context: context)
+        let bestOfN = scorer.map { BestOfN(caller: caller, scorer: $0, settings: settings.relevance) }
         let model = caller.model
         let prompt = settings.prompt, sampling = settings.sampling
         let cjk = ["zh", "ja", "ko"].contains(record["language"]?.string ?? "")
@@ -52,70 +58,114 @@ public struct WriteStage: MapStage {
         // Tokens per word as this model actually writes: starts from the configured guess and
         // follows what the steps so far produced, so that each step's budget lands near its length.
         var writtenTokens = 0.0, writtenWords = 0.0
+        func account(_ output: GenerationOutput) {
+            promptTokens += output.promptTokens
+            completionTokens += output.completionTokens
+            seconds += output.seconds
+            let rawWords = LengthCounter.count(output.text)
+            if rawWords > 0 {
+                writtenTokens += Double(output.completionTokens)
+                writtenWords += Double(rawWords)
+            }
+        }
+        var rewritten = 0
         for (index, step) in plan.enumerated() {
-            let stepLine = "Paragraph \(index + 1) - Main Point: \(step.mainPoint) - Word Count: \(step.wordCount) words"
-            let ratio = writtenWords > 100 ? min(max(writtenTokens / writtenWords, perUnit * 0.5), perUnit * 2) : perUnit
-            let maxTokens = Int(Double(step.wordCount) * ratio * 1.15) + 16
-            let minTokens = Int(Double(step.wordCount) * ratio * 0.85)
-            let skeleton = try prompt.render(["instruction": query, "plan": planText, "text": "", "step": stepLine])
-            let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
-            let fitted: (text: String, cut: Bool)
-            do {
-                fitted = try budget.fit(paragraphs: paragraphs, coveredPoints: plan.prefix(index).map(\.mainPoint),
-                                        fixedTokens: fixed, answerTokens: maxTokens)
-            } catch {
-                return .rejected(id: record.id, Rejection(reason: "context_overflow", detail: "step \(index + 1): \(error)",
-                                                          extra: ["query": .string(query)]))
-            }
-            if fitted.cut { contextCuts += 1 }
-            let messages = try prompt.render(["instruction": query, "plan": planText,
-                                              "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
-            var accepted: StepCleaner.Result?
-            var attemptsUsed = 0
-            for attempt in 0...settings.retries {
-                attemptsUsed = attempt + 1
-                let parameters = sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
-                                                     seed: ModelStageSupport.seed(name, record.id, String(index), String(attempt)))
-                let output = try await caller.generate(messages, parameters)
-                promptTokens += output.promptTokens
-                completionTokens += output.completionTokens
-                seconds += output.seconds
-                let cleaned = StepCleaner.clean(output.text, previous: paragraphs.joined(separator: "\n\n"),
-                                                instructions: prompt.literalText)
-                let words = LengthCounter.count(cleaned.text)
-                let rawWords = LengthCounter.count(output.text)
-                if rawWords > 0 {
-                    writtenTokens += Double(output.completionTokens)
-                    writtenWords += Double(rawWords)
+            // A long step is written in parts, each its own call continuing the text so far.
+            let parts = StepParts(wordCount: step.wordCount, partWords: settings.partWords)
+            var partMetas: [[String: JSONValue]] = []
+            for part in 0 ..< parts.count {
+                let partWords = parts.words(of: part)
+                let stepLine = "Paragraph \(index + 1) - Main Point: \(step.mainPoint) - Word Count: \(step.wordCount) words"
+                    + parts.note(part)
+                // Seeds of a step's first part are those of a step written whole.
+                let seedParts = part == 0 ? [String(index)] : [String(index), "part", String(part)]
+                let ratio = writtenWords > 100 ? min(max(writtenTokens / writtenWords, perUnit * 0.5), perUnit * 2) : perUnit
+                let maxTokens = Int(Double(partWords) * ratio * 1.15) + 16
+                let minTokens = Int(Double(partWords) * ratio * 0.85)
+                let skeleton = try prompt.render(["instruction": query, "plan": planText, "text": "", "step": stepLine])
+                let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
+                let fitted: (text: String, cut: Bool)
+                do {
+                    fitted = try budget.fit(paragraphs: paragraphs, coveredPoints: plan.prefix(index).map(\.mainPoint),
+                                            fixedTokens: fixed, answerTokens: maxTokens)
+                } catch {
+                    return .rejected(id: record.id, Rejection(reason: "context_overflow", detail: "step \(index + 1)\(parts.label(part)): \(error)",
+                                                              extra: ["query": .string(query)]))
                 }
-                if words >= step.wordCount / 3 && !(cleaned.looped && words < step.wordCount / 2) {
-                    accepted = cleaned
-                    break
+                if fitted.cut { contextCuts += 1 }
+                let messages = try prompt.render(["instruction": query, "plan": planText,
+                                                  "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
+                let previous = paragraphs.joined(separator: "\n\n")
+                let clean = { StepCleaner.clean($0, previous: previous, instructions: prompt.literalText) }
+                let passes = { (cleaned: StepCleaner.Result) -> Bool in
+                    let words = LengthCounter.count(cleaned.text)
+                    return words >= partWords / 3 && !(cleaned.looped && words < partWords / 2)
                 }
+                var accepted: StepCleaner.Result?
+                var attemptsUsed = 0
+                for attempt in 0...settings.retries {
+                    attemptsUsed = attempt + 1
+                    let parameters = sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
+                                                         seed: ModelStageSupport.seed([name, record.id] + seedParts + [String(attempt)]))
+                    let output = try await caller.generate(messages, parameters)
+                    account(output)
+                    let cleaned = clean(output.text)
+                    if passes(cleaned) {
+                        accepted = cleaned
+                        break
+                    }
+                }
+                guard var accepted else {
+                    return .rejected(id: record.id, Rejection(reason: "step_failed",
+                                                              detail: "step \(index + 1)\(parts.label(part)) came back empty or looping \(settings.retries + 1) times",
+                                                              extra: ["query": .string(query), "steps_done": .int(index)]))
+                }
+                var stepMeta: [String: JSONValue] = [:]
+                if let bestOfN {
+                    let seed = [name, record.id] + seedParts + ["best-of"]
+                    let outcome = try await bestOfN.choose(
+                        draft: accepted, point: step.mainPoint, messages: messages,
+                        parameters: { k in sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
+                                                               seed: ModelStageSupport.seed(seed + [String(k)])) },
+                        clean: clean, passes: passes)
+                    outcome.outputs.forEach(account)
+                    accepted = outcome.kept.cleaned
+                    stepMeta["relevance"] = outcome.kept.relevance.json
+                    if outcome.candidates.count > 1 {
+                        rewritten += 1
+                        stepMeta["candidates"] = .array(outcome.candidates.map(\.json))
+                        stepMeta["chosen"] = .int(outcome.keptIndex)
+                    }
+                }
+                paragraphs.append(accepted.text)
+                stepMeta.merge(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(partWords),
+                                "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)]) { a, _ in a }
+                partMetas.append(stepMeta)
             }
-            guard let accepted else {
-                return .rejected(id: record.id, Rejection(reason: "step_failed",
-                                                          detail: "step \(index + 1) came back empty or looping \(settings.retries + 1) times",
-                                                          extra: ["query": .string(query), "steps_done": .int(index)]))
-            }
-            paragraphs.append(accepted.text)
             progress?.finishUnit()
-            steps.append(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(step.wordCount),
-                          "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)])
+            steps.append(.object(StepParts.combined(partMetas, plannedWords: step.wordCount)))
         }
         var out = record
         out["kind"] = "written"
         out["response"] = .string(paragraphs.joined(separator: "\n\n"))
-        out["write_meta"] = ["steps": .array(steps), "prompt_tokens": .int(promptTokens), "completion_tokens": .int(completionTokens),
-                             "seconds": .double((seconds * 10).rounded() / 10), "context_cuts": .int(contextCuts),
-                             "prompt_hash": .string(prompt.hash), "model": .string(model.identity)]
+        var meta: [String: JSONValue] = [
+            "steps": .array(steps), "prompt_tokens": .int(promptTokens), "completion_tokens": .int(completionTokens),
+            "seconds": .double((seconds * 10).rounded() / 10), "context_cuts": .int(contextCuts),
+            "prompt_hash": .string(prompt.hash), "model": .string(model.identity)]
+        if let scorer {
+            meta["relevance"] = ["encoder": .string(scorer.embedder.identity), "min_section": .double(settings.relevance.minSection),
+                                 "best_of": .int(settings.relevance.bestOf), "rewritten_steps": .int(rewritten)]
+        }
+        out["write_meta"] = .object(meta)
         return .records([out])
     }
 }
 
 /// Parameters of the `write` stage.
 public struct WriteSettings: StageSettings {
-    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
+    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens", "part_words"]
+        + SamplingSettings.keys
+        + WriteRelevanceSettings.keys
     let prompt: PromptTemplate
     let retries: Int
     /// First guess of tokens per written word (then follows what the model writes).
@@ -124,6 +174,13 @@ public struct WriteSettings: StageSettings {
     /// Cap on a step's prompt plus answer, below the model's context.
     let contextTokens: Int?
     let sampling: SamplingSettings
+    /// A plan step of more words than this is written in parts of at most this many, one call each
+    /// (0: every step in one call).
+    let partWords: Int
+    /// Section relevance and best-of-N rewriting.
+    let relevance: WriteRelevanceSettings
+
+    public var usesEncoder: Bool { relevance.scores }
 
     public init(_ p: ConfigObject, pipeline: PipelineConfig) throws {
         prompt = try ModelStageSupport.prompt(p, key: "prompt", default: "prompts/write.txt", pipelineDirectory: pipeline.directory)
@@ -132,5 +189,26 @@ public struct WriteSettings: StageSettings {
         tokensPerWord = try p.double("tokens_per_word", range: 0.5...5) ?? 1.4
         tokensPerCJKCharacter = try p.double("tokens_per_cjk_character", range: 0.3...5) ?? 1.2
         contextTokens = try p.int("context_tokens", range: 512...1_048_576)
+        relevance = try WriteRelevanceSettings(p)
+        partWords = try p.int("part_words", range: 0...100_000) ?? 0
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case prompt, retries, tokensPerWord, tokensPerCJKCharacter, contextTokens, sampling, partWords, relevance
+    }
+
+    /// As the synthesised encoding, but `relevance` only while it scores and `partWords` only when
+    /// set: with both off the stage writes what it wrote before they existed, so its config hash
+    /// (and the finished items of earlier builds) stays as it was.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(retries, forKey: .retries)
+        try container.encode(tokensPerWord, forKey: .tokensPerWord)
+        try container.encode(tokensPerCJKCharacter, forKey: .tokensPerCJKCharacter)
+        try container.encodeIfPresent(contextTokens, forKey: .contextTokens)
+        try container.encode(sampling, forKey: .sampling)
+        if partWords > 0 { try container.encode(partWords, forKey: .partWords) }
+        if relevance.scores { try container.encode(relevance, forKey: .relevance) }
     }
 }

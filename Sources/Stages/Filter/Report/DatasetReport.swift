@@ -28,6 +28,8 @@ public struct DatasetReport: Sendable {
     public var demand: DemandAlignment?
     /// Preference pairs of the `make-pairs` stages, beside the final records.
     public var pairs = PairFigures()
+    /// Section relevance by position in the output.
+    public var relevance = RelevanceAlongOutput()
 
     public init() {}
 
@@ -49,6 +51,7 @@ public struct DatasetReport: Sendable {
                     guard let line, let record = try? Record(line: line) else { return }
                     records.append(Self.lengths(of: record))
                     quality.add(record)
+                    relevance.add(record)
                 }
             }
         }
@@ -122,6 +125,7 @@ public struct DatasetReport: Sendable {
             "quality": quality.json,
             "demand": demand?.json ?? .null,
             "pairs": pairs.json,
+            "section_relevance": relevance.json,
         ]
     }
 }

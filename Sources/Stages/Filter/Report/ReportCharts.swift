@@ -1,6 +1,7 @@
 import Foundation
 
-/// The five charts of `lwdata report`, each a standalone SVG document.
+/// The charts of `lwdata report`, each a standalone SVG document: five always, and section
+/// relevance along the output when the final records carry it.
 public enum ReportCharts {
     static let blue = "#4e79a7", orange = "#f28e2b", green = "#59a14f", red = "#e15759", grey = "#9c9c9c"
 
@@ -12,6 +13,7 @@ public enum ReportCharts {
          ("rejects", "Rejects by reason", rejects(report)),
          ("duplicate-clusters", "Duplicate cluster sizes", clusterSizes(report))]
             + (report.demand.map(DemandCharts.all) ?? [])
+            + (report.relevance.records > 0 ? [("section-relevance", "Section relevance along the output", relevance(report))] : [])
     }
 
     /// Colour of a record by S_l: green from 80, orange from 60, red below.

@@ -43,6 +43,7 @@ public enum ReportPage {
             ("weakest dimension", weakest),
             ("coherence contradictions", contradictions),
             ("task talk", talk),
+            ("mean section relevance", report.relevance.meanInstruction.map { String(format: "%.3f to the instruction, %d records", $0, report.relevance.records) } ?? "not scored"),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
             ("preference pairs", report.pairs.total == 0 ? "none" : report.pairs.lines().joined(separator: "; ")),
