@@ -34,7 +34,11 @@ public enum ReportPage {
         let weakest: String = quality.weakestDimension.map { "\($0.name) " + String(format: "%.1f of 5", $0.mean) } ?? "–"
         let contradictions: String = quality.checked == 0 ? "not checked" : "\(quality.coherenceFlagged) of \(quality.checked) records"
         let talk: String = quality.taskTalkShare.map { String(format: "%.1f%% of sentences, %d records", $0 * 100, quality.taskTalkRecords) } ?? "not checked"
-        let summary: [(String, String)] = [
+        let relevance: String = report.relevance.meanInstruction.map {
+            String(format: "%.3f to the instruction, %d records", $0, report.relevance.records)
+        } ?? "not scored"
+        let pairs: String = report.pairs.total == 0 ? "none" : report.pairs.lines().joined(separator: "; ")
+        var summary: [(String, String)] = [
             ("final records", "\(report.records.count)" + (report.finalStage.map { " (stage \($0))" } ?? "")),
             ("words in them", SVGCanvas.label(Double(words))),
             ("mean S_l", mean),
@@ -43,16 +47,17 @@ public enum ReportPage {
             ("weakest dimension", weakest),
             ("coherence contradictions", contradictions),
             ("task talk", talk),
-            ("mean section relevance", report.relevance.meanInstruction.map { String(format: "%.3f to the instruction, %d records", $0, report.relevance.records) } ?? "not scored"),
+            ("mean section relevance", relevance),
             ("rejected (all stages, all runs)", "\(rejected)"),
             ("duplicate clusters", "\(report.clusterSizes.values.reduce(0, +))"),
-            ("preference pairs", report.pairs.total == 0 ? "none" : report.pairs.lines().joined(separator: "; ")),
-        ] + (report.demand.map { demand in
+            ("preference pairs", pairs),
+        ]
+        if let demand = report.demand {
             let long = demand.coverage.filter { $0.bucket > 0 }
             let covered = long.reduce(0) { $0 + $1.covered }, queries = long.reduce(0) { $0 + $1.queries }
-            return [("real long-output queries covered", queries == 0 ? "no query predicted at 2,000 words or more"
-                     : "\(covered) of \(queries) (cosine ≥ \(String(format: "%.2f", demand.threshold)))")]
-        } ?? [])
+            summary.append(("real long-output queries covered", queries == 0 ? "no query predicted at 2,000 words or more"
+                            : "\(covered) of \(queries) (cosine ≥ \(String(format: "%.2f", demand.threshold)))"))
+        }
         let rows = summary.map { "<tr><th>\(SVGCanvas.escape($0.0))</th><td>\(SVGCanvas.escape($0.1))</td></tr>" }.joined(separator: "\n")
         let sections = charts.map { chart in
             "<section id=\"\(chart.name)\" aria-label=\"\(SVGCanvas.escape(chart.title))\">\n\(chart.svg)"
