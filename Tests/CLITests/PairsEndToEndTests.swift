@@ -143,10 +143,7 @@ import Testing
         var example = try #require(ExportCommandTests.json(Repository.path("examples/llama-factory/dataset_info.json"))["lwdata_pairs"] as? [String: Any])
         written["file_name"] = nil
         example["file_name"] = nil
-        // Compared as canonical JSON: on Linux, NSDictionary equality can tell a parsed `true` from `1`.
-        let canonical = { (object: [String: Any]) in
-            String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-        }
+        let canonical = { (entry: [String: Any]) in String(decoding: try JSONSerialization.data(withJSONObject: entry, options: .sortedKeys), as: UTF8.self) }
         #expect(try canonical(written) == canonical(example), "the documented entry is the one export writes")
         // The training-record formats pass the pairs over.
         let messages = try #require(try exported(out, "messages", to: folder.file("messages")).loaded)
