@@ -68,6 +68,23 @@ import TestSupport
         #expect(Double(flagged.count) / Double(sentences) < 0.005, "\(flagged)")
     }
 
+    /// Sentences a default build wrote that the rules let pass (`Tests/Fixtures/default-build-records.jsonl.zst`):
+    /// with the encoder the write stage's cleaner drops them and keeps the prose.
+    @Test func theCleanerWithTheEncoderDropsWhatTheRulesMissed() throws {
+        let encoder = try #require(Self.encoder)
+        let step = """
+            The harbour was rebuilt in stone after the storm of 1871. Now let me know how your paper is coming along.
+            I'm getting ready for your next text. Fishing boats still leave from the north quay before dawn.
+            """
+        let rules = StepCleaner.clean(step, previous: "").text
+        let both = StepCleaner.clean(step, previous: "", embedder: encoder).text
+        #expect(rules.contains("let me know how your paper") && rules.contains("getting ready for your next text"))
+        #expect(both == """
+            The harbour was rebuilt in stone after the storm of 1871.
+            Fishing boats still leave from the north quay before dawn.
+            """, "\(both)")
+    }
+
     /// The classifier adds what the rules miss, marked as found on the embedding; Chinese is left to the rules.
     @Test func theClassifierAddsHitsTheRulesMiss() throws {
         let encoder = try #require(Self.encoder)

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// Cleans one written step: drops plan-style headings, the sentences `TaskTalkDetector` flags as
 /// talk about the task, and text repeated from earlier; finds repetition loops; trims a cut-off
@@ -21,15 +22,17 @@ public enum StepCleaner {
     private static let failureMarkers = ["error:", "exception", "failed to generate", "<|im_end|>", "<|im_start|>", "<|endoftext|>"]
 
     /// Cleans `text`, written after `previous` (the text so far) for a prompt whose own words
-    /// (`PromptTemplate.literalText`) are `instructions`.
-    public static func clean(_ text: String, previous: String, instructions: String = "") -> Result {
+    /// (`PromptTemplate.literalText`) are `instructions`. With `embedder` (the sentence encoder),
+    /// the sentences `TaskTalkClassifier` flags go too, beside those the rules flag.
+    public static func clean(_ text: String, previous: String, instructions: String = "", embedder: (any TextEmbedder)? = nil) -> Result {
         let echoes = EchoFinder(instructions)
+        let learned = classifierFlags(text, embedder: embedder)
         var lines: [String] = []
         for line in text.components(separatedBy: "\n") {
             let range = NSRange(line.startIndex..., in: line)
             if compiled.contains(where: { $0.firstMatch(in: line, range: range) != nil }) { continue }
             if failureMarkers.contains(where: { line.lowercased().contains($0) }) { continue }
-            let kept = dropTaskTalk(echoes.dropEchoingSentences(dropPlanSentences(line)))
+            let kept = dropTaskTalk(echoes.dropEchoingSentences(dropPlanSentences(line)), alsoDropping: learned)
             // A line emptied by the cleaning goes too (left in, it would read as a paragraph break).
             if kept.isEmpty, !line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             lines.append(kept)
@@ -47,10 +50,33 @@ public enum StepCleaner {
         return dropSentences(of: line) { ArtefactPatterns.contains(.plan, in: $0.trimmingCharacters(in: .whitespaces)) }
     }
 
-    /// Removes the sentences of `line` that `TaskTalkDetector` flags (task talk, plan leakage, refusals, apologies).
-    static func dropTaskTalk(_ line: String) -> String {
+    /// Removes the sentences of `line` that `TaskTalkDetector` flags (task talk, plan leakage, refusals,
+    /// apologies), and those in `flagged` (trimmed sentences the classifier flagged).
+    static func dropTaskTalk(_ line: String, alsoDropping flagged: Set<String> = []) -> String {
         let detector = TaskTalkDetector()
-        return dropSentences(of: line) { detector.classify($0.trimmingCharacters(in: .whitespaces)) != nil }
+        return dropSentences(of: line) {
+            let sentence = $0.trimmingCharacters(in: .whitespaces)
+            return flagged.contains(sentence) || detector.classify(sentence) != nil
+        }
+    }
+
+    /// The sentences of `text` (cut as `dropSentences` cuts them, trimmed) that the rules let pass
+    /// and `TaskTalkClassifier` flags on their embeddings, in one batch; empty without an embedder
+    /// the classifier accepts.
+    static func classifierFlags(_ text: String, embedder: (any TextEmbedder)?, classifier: TaskTalkClassifier = .trained) -> Set<String> {
+        guard let embedder, classifier.accepts(embedder) else { return [] }
+        var sentences: [String] = []
+        _ = dropSentences(of: text) { piece in
+            let sentence = piece.trimmingCharacters(in: .whitespaces)
+            if TaskTalkClassifier.applies(to: sentence) && TaskTalkDetector().classify(sentence) == nil { sentences.append(sentence) }
+            return false
+        }
+        let unique = Array(Set(sentences))
+        var flagged: Set<String> = []
+        for (sentence, embedding) in zip(unique, embedder.embed(unique)) where classifier.probability(embedding) >= classifier.threshold {
+            flagged.insert(sentence)
+        }
+        return flagged
     }
 
     /// `text` without the sentences (ended by `.!?。！？` or a line break) that `drop` picks.

@@ -18,7 +18,8 @@ public struct WriteStage: MapStage {
     public static let kind = "write"
     public static let callsModel = true
     public static let selectable = true
-    public static let logicVersion = 1
+    /// 2: with the encoder, the cleaner also drops the sentences the task-talk classifier flags.
+    public static let logicVersion = 2
     public let name: String
     public let settings: WriteSettings
     private let encoderWarning = RelevanceAvailability()
@@ -96,7 +97,8 @@ public struct WriteStage: MapStage {
                 let messages = try prompt.render(["instruction": query, "plan": planText,
                                                   "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
                 let previous = paragraphs.joined(separator: "\n\n")
-                let clean = { StepCleaner.clean($0, previous: previous, instructions: prompt.literalText) }
+                // With the encoder (relevance on), the cleaner also drops what the task-talk classifier flags.
+                let clean = { StepCleaner.clean($0, previous: previous, instructions: prompt.literalText, embedder: scorer?.embedder) }
                 let passes = { (cleaned: StepCleaner.Result) -> Bool in
                     let words = LengthCounter.count(cleaned.text)
                     return words >= partWords / 3 && !(cleaned.looped && words < partWords / 2)
