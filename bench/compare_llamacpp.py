@@ -36,18 +36,35 @@ def default_model() -> str:
     return os.environ.get("LWDATA_MODEL") or str(pathlib.Path(cache) / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 
+PEAK_RSS: dict[str, int] = {}
+
+
 def run(command: list[str]) -> str:
+    """The command's stdout; its peak resident memory is recorded in PEAK_RSS under the tool's name."""
     print("$", " ".join(command), file=sys.stderr, flush=True)
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, command)
+        name = pathlib.Path(command[0]).name
+        PEAK_RSS[name] = max(PEAK_RSS.get(name, 0), usage.ru_maxrss * 1024)
+        out.seek(0)
+        return out.read().decode()
 
 
-def llama_cpp(binaries: pathlib.Path, model: str, threads: int, repetitions: int) -> dict:
+def load() -> str:
+    return " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
+
+
+def llama_cpp(binaries: pathlib.Path, model: str, threads: int, repetitions: int, sizes: list[int]) -> dict:
     single = json.loads(run([str(binaries / "llama-bench"), "-m", model, "-p", "512", "-n", "128", "-t", str(threads),
                              "-r", str(repetitions), "-o", "json"]))
     pp = next(r["avg_ts"] for r in single if r["n_prompt"] == 512 and r["n_gen"] == 0)
     tg = next(r["avg_ts"] for r in single if r["n_prompt"] == 0 and r["n_gen"] == 128)
     lines = run([str(binaries / "llama-batched-bench"), "-m", model, "-c", "16384", "-b", "2048", "-ub", "512",
-                 "-npp", "128", "-ntg", "128", "-npl", ",".join(map(str, BATCH_SIZES)), "-t", str(threads),
+                 "-npp", "128", "-ntg", "128", "-npl", ",".join(map(str, sizes)), "-t", str(threads),
                  "--output-format", "jsonl"])
     batched = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
     return {"pp512_tokens_per_s": pp, "tg128_tokens_per_s": tg,
@@ -55,13 +72,13 @@ def llama_cpp(binaries: pathlib.Path, model: str, threads: int, repetitions: int
                         for b in batched]}
 
 
-def ours(lwdata: str, model: str, threads: int, repetitions: int) -> dict:
+def ours(lwdata: str, model: str, threads: int, repetitions: int, sizes: list[int]) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         out = pathlib.Path(folder) / "decode.json"
         env = dict(os.environ, LWDATA_THREADS=str(threads))
         print("$ LWDATA_THREADS=%d %s bench decode" % (threads, lwdata), file=sys.stderr, flush=True)
         subprocess.run([lwdata, "bench", "decode", "--model", model, "--repetitions", str(repetitions),
-                        "--json", str(out)], check=True, env=env, stdout=sys.stderr)
+                        "--sequences", ",".join(map(str, sizes)), "--json", str(out)], check=True, env=env, stdout=sys.stderr)
         return json.loads(out.read_text())
 
 
@@ -135,13 +152,18 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--json", help="write both sets of figures and the ratios here")
     parser.add_argument("--depth", help="compare decode at these depths instead, e.g. 128,2048,4096")
+    parser.add_argument("--sequences", default=",".join(map(str, BATCH_SIZES)), help="batch sizes (default 1,2,4,8,16,32)")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sequences.split(",")]
     if args.depth:
         compare_depth(args, [int(d) for d in args.depth.split(",")])
         return
 
-    reference = llama_cpp(pathlib.Path(args.llama_bin), args.model, args.threads, args.repetitions)
-    mine = ours(args.lwdata, args.model, args.threads, args.repetitions)
+    load_before = load()
+    reference = llama_cpp(pathlib.Path(args.llama_bin), args.model, args.threads, args.repetitions, sizes)
+    mine = ours(args.lwdata, args.model, args.threads, args.repetitions, sizes)
+    load_after = load()
+    print(f"load average (1, 5, 15 min) before {load_before}, after {load_after}")
     single = mine["tg128_tokens_per_s"]
 
     rows = [("pp512 tokens/s", mine["pp512_tokens_per_s"], reference["pp512_tokens_per_s"], "≥ 0.8× llama.cpp"),
@@ -159,13 +181,15 @@ def main() -> None:
     if b16:
         print(f"{'16 sequences vs our tg128':<26}{b16 / single:>10.2f}×{'':>19}  ≥ 4×")
     budget = mine["model_bytes"] + mine["kv_cache_bytes"] + 100 * 1024 * 1024
-    print(f"peak RSS {mine['peak_rss_bytes'] / 1e6:.1f} MB; model file + largest KV cache + 100 MB = {budget / 1e6:.1f} MB")
+    print(f"peak RSS {mine['peak_rss_bytes'] / 1e6:.1f} MB; model file + largest KV cache + 100 MB = {budget / 1e6:.1f} MB; "
+          + ", ".join(f"{name} {rss / 1e6:.1f} MB" for name, rss in PEAK_RSS.items()))
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps({
             "lwdata": mine, "llama_cpp": reference,
             "ratios": {name: a / b for name, a, b, _ in rows},
             "batched16_over_single": b16 / single if b16 else None,
-            "memory_budget_bytes": budget}, indent=2))
+            "memory_budget_bytes": budget, "llama_cpp_peak_rss_bytes": PEAK_RSS,
+            "load_before": load_before, "load_after": load_after}, indent=2))
 
 
 if __name__ == "__main__":

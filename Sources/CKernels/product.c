@@ -68,6 +68,17 @@ int lw_set_kernel_isa(const char *name) {
 }
 
 int lw_has_kernel(uint32_t type) {
+    switch (type) {
+    case LW_TYPE_Q4_0: case LW_TYPE_Q4_1: case LW_TYPE_Q5_0: case LW_TYPE_Q5_1: case LW_TYPE_Q8_0:
+    case LW_TYPE_Q4_K: case LW_TYPE_Q5_K: case LW_TYPE_Q6_K:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/// The types the AVX-512 block-pair kernel multiplies.
+static int has_pair_kernel(uint32_t type) {
     return type == LW_TYPE_Q4_0 || type == LW_TYPE_Q4_1 || type == LW_TYPE_Q8_0;
 }
 
@@ -93,7 +104,7 @@ void lw_pack_pairs(const lw_q8_block *blocks, int64_t count, lw_q8_pair *out) {
 
 void lw_product_rows(const lw_product *product, int64_t row_begin, int64_t row_end, int64_t vectors) {
 #if defined(__x86_64__)
-    if (product->pairs && product->blocks % 2 == 0 && lw_uses_pairs()) {
+    if (product->pairs && product->blocks % 2 == 0 && has_pair_kernel(product->type) && lw_uses_pairs()) {
         lw_product_rows_avx512_pairs(product, row_begin, row_end, vectors);
         return;
     }

@@ -15,6 +15,18 @@ void lw_product_rows_portable(const lw_product *p, int64_t row_begin, int64_t ro
         const uint8_t *row = p->weights + r * p->row_bytes;
         for (int64_t v = 0; v < vectors; v++) {
             const lw_q8_block *x = p->input + v * p->input_stride;
+            float *out = p->output + v * p->output_stride + r;
+            switch (p->type) {
+            case LW_TYPE_Q5_0: case LW_TYPE_Q5_1:
+                *out = lw_row_dot_q5_portable(row, p->type == LW_TYPE_Q5_1, p->blocks, x);
+                continue;
+            case LW_TYPE_Q4_K: case LW_TYPE_Q5_K:
+                *out = lw_row_dot_k45_portable(row, p->type == LW_TYPE_Q5_K, p->blocks, x);
+                continue;
+            case LW_TYPE_Q6_K:
+                *out = lw_row_dot_q6k_portable(row, p->blocks, x);
+                continue;
+            }
             float sum = 0;
             for (int64_t b = 0; b < p->blocks; b++) {
                 switch (p->type) {

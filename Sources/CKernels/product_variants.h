@@ -12,6 +12,12 @@ lw_isa lw_selected_isa(void);
 /// Float to IEEE half, round to nearest even, portably.
 uint16_t lw_half_from_float(float value);
 
+/// Portable row · vector for Q5_0/Q5_1 (`has_minimum` for Q5_1), Q4_K/Q5_K (`fifth` for Q5_K)
+/// and Q6_K over `blocks` 32-element activation blocks.
+float lw_row_dot_q5_portable(const uint8_t *row, int has_minimum, int64_t blocks, const lw_q8_block *x);
+float lw_row_dot_k45_portable(const uint8_t *row, int fifth, int64_t blocks, const lw_q8_block *x);
+float lw_row_dot_q6k_portable(const uint8_t *row, int64_t blocks, const lw_q8_block *x);
+
 /// The same product kernel for each instruction set; `lw_product_rows` picks one at run time.
 void lw_product_rows_portable(const lw_product *p, int64_t row_begin, int64_t row_end, int64_t vectors);
 #if defined(__x86_64__)

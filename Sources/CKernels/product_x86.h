@@ -32,13 +32,21 @@ LW_TARGET static inline float LW_NAME(half)(const uint8_t *p) {
     return _cvtsh_ss(h);
 }
 
-/// One row times `nv` (1–4) vectors. `type` is Q4_0, Q4_1 or Q8_0.
+#include "product_x86_more.h"
+
+/// One row times `nv` (1–4) vectors. `type` is one `lw_has_kernel` accepts.
 LW_TARGET static inline __attribute__((always_inline)) void
 LW_NAME(row)(const uint8_t *row, uint32_t type, int64_t blocks, const lw_q8_block *x, int64_t xs,
              const int nv, float *out, int64_t os) {
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float offsets[4] = {0, 0, 0, 0};
-    if (type == LW_TYPE_Q8_0) {
+    if (type == LW_TYPE_Q5_0 || type == LW_TYPE_Q5_1) {
+        LW_NAME(row_q5)(row, type == LW_TYPE_Q5_1, blocks, x, xs, nv, acc, offsets);
+    } else if (type == LW_TYPE_Q4_K || type == LW_TYPE_Q5_K) {
+        LW_NAME(row_k45)(row, type == LW_TYPE_Q5_K, blocks, x, xs, nv, acc, offsets);
+    } else if (type == LW_TYPE_Q6_K) {
+        LW_NAME(row_q6k)(row, blocks, x, xs, nv, acc);
+    } else if (type == LW_TYPE_Q8_0) {
         for (int64_t b = 0; b < blocks; b++) {
             const uint8_t *block = row + 34 * b;
             const float d = LW_NAME(half)(block);

@@ -7,7 +7,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure performance (figures on stdout, JSON with --json).",
         subcommands: [StoreBenchCommand.self, DedupBenchCommand.self, GrammarBenchCommand.self, DecodeBenchCommand.self,
-                      DecontaminateBenchCommand.self, EncodeBenchCommand.self, SemanticDedupBenchCommand.self])
+                      DecontaminateBenchCommand.self, EncodeBenchCommand.self, SemanticDedupBenchCommand.self,
+                      LogitsBenchCommand.self])
 
     /// Benchmarks' figures on stdout, their notes on stderr.
     static let console = BenchmarkConsole(out: { Console.out($0) }, note: { Console.error($0) })

@@ -91,11 +91,11 @@ struct Q5TypesTests {
         return worst
     }
 
-    @Test("int8 products mixing kernel types with Q5_0/Q5_1 fall back to the float path for all of them")
+    @Test("int8 products mixing kernel types (Q5_0, Q5_1 among them) with F16/BF16 run each matrix on its own path")
     func mixedProducts() throws {
         var random = SeededTestRandom(seed: 501)
         let columns = 512, rows = 40
-        let types: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q5_1, .q4_1]
+        let types: [GGMLType] = [.q4_0, .q5_0, .f16, .q8_0, .q5_1, .bf16, .q4_1]
         var builder = GGUFBuilder()
         builder.tensors = types.map { type in
             .init(name: "\(type)", dimensions: [UInt64(columns), UInt64(rows)], typeCode: type.rawValue,
@@ -104,19 +104,22 @@ struct Q5TypesTests {
         let directory = try TemporaryDirectory()
         let file = try GGUFFile(path: builder.write(to: directory.url))
         let matrices = try types.map { WeightMatrix(file: file, tensor: try #require(file.tensor(named: "\($0)"))) }
-        let kernelMatrices = matrices.filter { lw_has_kernel($0.type.rawValue) != 0 }
         for vectors in [1, 2, MatrixProduct.batchedThreshold + 1] {
             let x = (0 ..< columns * vectors).map { _ in Float.random(in: -2 ... 2, using: &random) }
-            let mixed = Self.relativeError(matrices, x, Self.run(matrices, x, vectors: vectors, precision: .int8), vectors: vectors)
-            #expect(mixed <= 1e-5, "\(vectors) vectors: mixed int8 request off by \(mixed)")
-            // Without the Q5 matrices the same request takes the int8 kernels, visibly less exact:
-            // the bound above tells the two paths apart.
-            let kernels = Self.relativeError(kernelMatrices, x, Self.run(kernelMatrices, x, vectors: vectors, precision: .int8), vectors: vectors)
-            #expect(kernels > 1e-4, "\(vectors) vectors: int8 kernels off by only \(kernels)")
+            let outputs = Self.run(matrices, x, vectors: vectors, precision: .int8)
+            for (matrix, output) in zip(matrices, outputs) {
+                let error = Self.relativeError([matrix], x, [output], vectors: vectors)
+                if lw_has_kernel(matrix.type.rawValue) != 0 {
+                    // int8 activations: visibly inexact, within their quantization error.
+                    #expect(error > 1e-4 && error < 0.02, "\(vectors) vectors, \(matrix.type): int8 kernel off by \(error)")
+                } else {
+                    #expect(error <= 1e-5, "\(vectors) vectors, \(matrix.type): float path off by \(error)")
+                }
+            }
         }
     }
 
-    @Test("the Q5 model at the default int8 precision, on the float path, gives llama.cpp's logits up to the f16 KV cache")
+    @Test("the Q5 model at the default int8 precision stays within Q8 tolerances of llama.cpp's exact logits")
     func int8Precision() throws {
         try Qwen2ReferenceTests.withModels { folder in
             let model = try LlamaModel(path: folder.appendingPathComponent(Self.model).path)
@@ -124,9 +127,11 @@ struct Q5TypesTests {
             for prompt in try Qwen2ReferenceTests.prompts(of: Self.model) {
                 let logits = try model.forward(tokens: prompt.tokens, cache: model.makeCache(capacity: 256))
                 let difference = Qwen2ReferenceTests.maxDifference(logits, prompt.last_logits)
-                // Observed 0.0043, as on the F32 file (0.0057): the f16 KV cache alone. The int8
-                // kernels on the K-quant file move logits by 0.17.
-                #expect(difference <= 0.02, "\(prompt.name): last position differs by \(difference)")
+                // The reference is llama.cpp on the dequantized F32 file; the Q5 tensors now take
+                // the int8 kernels (observed 0.16–0.20, as the K-quant file's 0.17; the float
+                // path gives 0.004, the f16 KV cache alone), so the int8 bound of 3.0 applies
+                // (ReferenceTests), and above 0.02 shows the kernels ran.
+                #expect(difference <= 1.0 && difference > 0.02, "\(prompt.name): last position differs by \(difference)")
             }
         }
     }

@@ -7,7 +7,12 @@ import Testing
 /// processor has, against exact arithmetic on the same quantized activations.
 @Suite("Int8 matrix kernels", .serialized)
 struct QuantizedKernelTests {
-    static let kernelTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0]
+    static let kernelTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
+    /// Row lengths per type: for 32-element blocks an even number of blocks (the AVX-512 kernel
+    /// takes them in pairs) and an odd one; K-quants come in super-blocks of 256.
+    static let cases: [(GGMLType, Int)] = kernelTypes.flatMap { type in
+        (type.blockSize == 256 ? [256, 768] : [320, 288]).map { (type, $0) }
+    }
     static let instructionSets = ["portable", "avx2", "avx512-vnni"]
 
     /// The activations as the kernels see them: each 32-block rounded to int8 · scale.
@@ -60,9 +65,8 @@ struct QuantizedKernelTests {
         #expect(blocks.last!.d == 0 && blocks.last!.s == 0, "an all-zero block has scale 0")
     }
 
-    /// 320 columns: an even number of blocks (the AVX-512 kernel takes them in pairs); 288: odd.
     @Test("each instruction set equals exact arithmetic on the quantized activations, 1–9 vectors",
-          arguments: kernelTypes, [320, 288])
+          arguments: cases)
     func matchesExactArithmetic(type: GGMLType, columns: Int) throws {
         var random = SeededTestRandom(seed: UInt64(type.rawValue) + 11)
         let rows = 37
@@ -81,14 +85,53 @@ struct QuantizedKernelTests {
                 for v in 0 ..< vectors {
                     let q = Self.quantizedActivations(Array(x[v * columns ..< (v + 1) * columns]), columns: columns)
                     for r in 0 ..< rows {
-                        let expected = zip(matrix.dequantizeRow(r), q).reduce(0.0) { $0 + Double($1.0) * $1.1 }
-                        #expect(abs(Double(y[v * rows + r]) - expected) <= 1e-4 * (abs(expected) + 1),
+                        let terms = zip(matrix.dequantizeRow(r), q).map { Double($0.0) * $0.1 }
+                        let expected = terms.reduce(0, +)
+                        // f32 rounding grows with the terms, which cancel (Q6_K's random scales reach ±128):
+                        // one wrong element moves the sum by about Σ|terms| / columns, far above 1e-6 of it.
+                        let magnitude = terms.reduce(0) { $0 + abs($1) }
+                        #expect(abs(Double(y[v * rows + r]) - expected) <= 1e-4 * (abs(expected) + 1) + 1e-6 * magnitude,
                                 "\(isa) \(type) vectors \(vectors) [\(v)][\(r)]")
                     }
                 }
             }
         }
         #expect(tested.contains("portable"))
+    }
+
+    @Test("int8 products of every kernel type stay within the quantization error of dequantize-then-dot",
+          arguments: kernelTypes)
+    func closeToDequantizedProduct(type: GGMLType) throws {
+        var random = SeededTestRandom(seed: UInt64(type.rawValue) + 29)
+        let rows = 24, columns = 512
+        var builder = GGUFBuilder()
+        builder.tensors = [.init(name: "w", dimensions: [UInt64(columns), UInt64(rows)], typeCode: type.rawValue,
+                                 data: RandomTensor.bytes(type: type, rows: rows, columns: columns, using: &random))]
+        let directory = try TemporaryDirectory()
+        let file = try GGUFFile(path: builder.write(to: directory.url))
+        let matrix = WeightMatrix(file: file, tensor: try #require(file.tensor(named: "w")))
+        let x = (0 ..< columns * 5).map { _ in Float.random(in: -1 ... 1, using: &random) }
+        let exact = MatrixProductTests.run(matrix, x, vectors: 5, precision: .float)
+        let fast = MatrixProductTests.run(matrix, x, vectors: 5, precision: .int8)
+        let scale = exact.map(abs).max()!
+        let worst = zip(exact, fast).map { abs($0 - $1) }.max()!
+        #expect(worst <= 0.02 * scale, "\(type): worst difference \(worst), largest output \(scale)")
+        #expect(worst > 0, "\(type): the int8 path was not taken")
+    }
+
+    @Test("F16 and BF16 rows times f32 vectors equal decode-then-dot on every instruction set", arguments: [GGMLType.f16, .bf16])
+    func halfRows(type: GGMLType) throws {
+        var random = SeededTestRandom(seed: UInt64(type.rawValue) + 41)
+        for count in [896, 1000, 37] {
+            let row = RandomTensor.bytes(type: type, rows: 1, columns: count, using: &random)
+            let x = (0 ..< count).map { _ in Float.random(in: -2 ... 2, using: &random) }
+            let decoded = row.withUnsafeBytes { type.dequantize($0.baseAddress!, count: count) }
+            let expected = zip(decoded, x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            try Self.forEachInstructionSet { isa in
+                let dot = lw_dot_half(type.rawValue, row, x, Int64(count))
+                #expect(abs(Double(dot) - expected) <= 1e-5 * (abs(expected) + 1), "\(isa) \(type) \(count)")
+            }
+        }
     }
 
     @Test("on the real model, int8 products stay within the quantization error of float ones")

@@ -4,7 +4,8 @@
 /// Quantized matrix kernels and a low-latency thread pool for the built-in decoder.
 ///
 /// Activations are quantized to `lw_q8_block`s (32 int8 values with an f32 scale, like
-/// ggml's Q8_1) and multiplied with weight rows in their GGUF encoding (Q4_0, Q4_1, Q8_0)
+/// ggml's Q8_1) and multiplied with weight rows in their GGUF encoding (Q4_0, Q4_1, Q5_0,
+/// Q5_1, Q8_0, and the K-quants Q4_K, Q5_K, Q6_K, whose sub-blocks of 32 line up with them)
 /// using 8-bit integer dot products: AVX-512 VNNI or AVX2 when the processor has them
 /// (chosen at run time), portable C otherwise.
 
@@ -32,7 +33,14 @@ typedef struct {
 } lw_q8_pair;
 
 /// GGUF type codes of the weight encodings the kernels multiply directly.
-enum { LW_TYPE_Q4_0 = 2, LW_TYPE_Q4_1 = 3, LW_TYPE_Q8_0 = 8 };
+enum {
+    LW_TYPE_Q4_0 = 2, LW_TYPE_Q4_1 = 3, LW_TYPE_Q5_0 = 6, LW_TYPE_Q5_1 = 7, LW_TYPE_Q8_0 = 8,
+    LW_TYPE_Q4_K = 12, LW_TYPE_Q5_K = 13, LW_TYPE_Q6_K = 14, LW_TYPE_F16 = 1, LW_TYPE_BF16 = 30
+};
+
+/// `row · x` for a row of `count` F16 (`type` LW_TYPE_F16) or BF16 values and f32 `x`, converted
+/// with F16C / AVX-512 when the selected instruction set has them.
+float lw_dot_half(uint32_t type, const uint8_t *row, const float *x, int64_t count);
 
 /// Whether `type` (a GGUF type code) has a quantized kernel.
 int lw_has_kernel(uint32_t type);
@@ -46,7 +54,7 @@ typedef struct {
     size_t row_bytes;            ///< bytes per row
     uint32_t type;               ///< LW_TYPE_*
     int64_t rows;                ///< rows of the matrix
-    int64_t blocks;              ///< 32-element blocks per row (columns / 32)
+    int64_t blocks;              ///< 32-element blocks per row (columns / 32; a multiple of 8 for K-quants)
     const lw_q8_block *input;    ///< vector v starts at input + v * input_stride
     int64_t input_stride;        ///< blocks between consecutive input vectors
     float *output;

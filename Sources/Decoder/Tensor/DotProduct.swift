@@ -1,7 +1,11 @@
+import CKernels
+
 /// Dot products of one encoded row with a `Float` vector, computed on the blocks as
 /// stored (no decoded copy of the matrix). Q8_0, Q4_0 and Q4_1 — the encodings of the
-/// default model — have fused kernels on SIMD4 lanes (see `PreparedVector`); the other
-/// types decode 256 elements at a time into a stack buffer and take a SIMD dot of that.
+/// default model — have fused kernels on SIMD4 lanes (see `PreparedVector`), F16 and BF16 a C
+/// kernel (`lw_dot_half`); the other types decode 256 elements at a time into a stack buffer
+/// and take a SIMD dot of that. (With int8 activations, the default, the quantized types use
+/// the C integer kernels instead; this is the exact-f32 path.)
 ///
 /// The kernels use only concrete SIMD4 operations (shifts, masks, bit casts, `+`, `*`): the
 /// generic SIMD conversions compile to calls, and `addingProduct` becomes one libm `fmaf`
@@ -18,7 +22,8 @@ extension GGMLType {
         case .q8_0: return Self.dotQ8_0(row, x, blocks: count / 32)
         case .q4_0: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: false)
         case .q4_1: return Self.dotQ4(row, x, blocks: count / 32, hasMinimum: true)
-        case .f16, .bf16, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x.original, count: count)
+        case .f16, .bf16: return lw_dot_half(rawValue, row.assumingMemoryBound(to: UInt8.self), x.original, Int64(count))
+        case .q5_0, .q5_1, .q4_K, .q5_K, .q6_K: return dotByDecoding(row: row, x.original, count: count)
         }
     }
 

@@ -18,10 +18,19 @@ struct MatrixProduct {
 
     /// Runs `products` (which may use different matrices) together, their rows split into
     /// chunks spread over the cores, so a step such as Q/K/V pays for one dispatch.
+    /// With `.int8`, the products whose weight type has an integer kernel (`lw_has_kernel`) run
+    /// on it and the others (F32, F16, BF16 tensors of a mixed file) on the float paths.
     static func run(_ products: [MatrixProduct], vectors: Int, precision: ActivationPrecision = .int8) {
-        if precision == .int8 && products.allSatisfy({ lw_has_kernel($0.matrix.type.rawValue) != 0 }) {
-            runQuantized(products, vectors: vectors)
-        } else if vectors >= batchedThreshold {
+        guard precision == .int8 else { return runFloat(products, vectors: vectors) }
+        let integer = products.filter { lw_has_kernel($0.matrix.type.rawValue) != 0 }
+        if !integer.isEmpty { runQuantized(integer, vectors: vectors) }
+        if integer.count < products.count {
+            runFloat(products.filter { lw_has_kernel($0.matrix.type.rawValue) == 0 }, vectors: vectors)
+        }
+    }
+
+    private static func runFloat(_ products: [MatrixProduct], vectors: Int) {
+        if vectors >= batchedThreshold {
             runTiled(products, vectors: vectors)
         } else {
             runFused(products, vectors: vectors)

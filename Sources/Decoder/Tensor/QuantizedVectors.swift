@@ -1,7 +1,7 @@
 import CKernels
 
 /// Input vectors quantized to 8-bit blocks (`lw_q8_block`: 32 int8 values with a scale) for
-/// the integer kernels of Q4_0, Q4_1 and Q8_0 weights; when the selected kernels read two
+/// the integer kernels (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K weights); when the selected kernels read two
 /// blocks at a time (AVX-512), also laid out as block pairs.
 final class QuantizedVectors {
     /// Blocks per vector (`columns / 32`).
