@@ -86,8 +86,10 @@ enum ModelHandleFactory {
         switch settings.backend {
         case .openai:
             guard let config = settings.openai else { throw ValidationError("model.backend openai needs base_url and name") }
-            // Held-back ends change the answers, so they are part of the identity (the default keeps its old keys).
+            // Held-back ends and the fields added to every request change the answers, so they are part of
+            // the identity (without them it keeps its old keys).
             return "openai:\(config.model)" + (config.minTokens == .field ? "" : " min_tokens=\(config.minTokens.rawValue)")
+                + (config.extraBody.map { " extra_body=" + $0.text } ?? "")
         case .builtin:
             let path = try resolveModelPath(settings.path, pipelineDirectory: pipelineDirectory)
             return "builtin:\(URL(fileURLWithPath: path).lastPathComponent)#\(try FileSystem.sha256(ofFile: path).prefix(16))"
