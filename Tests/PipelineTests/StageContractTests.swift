@@ -79,7 +79,7 @@ import Store
     @Test(arguments: [
         ("plan", "max_tokens: 1500"), ("plan", "temperature: 0.5"), ("write", "tokens_per_word: 1.7"),
         ("predict-length", "trust: max"), ("dedup-filter", "min_length_score: 70"), ("dedup-filter", "disable: [truncated]"),
-        ("mine", "limit: 3"), ("write", "relevance: auto"), ("write", "relevance: on"), ("write", "part_words: 150"),
+        ("mine", "limit: 3"), ("write", "relevance: auto"), ("write", "relevance: on"),
         ("dedup-filter", "min_relevance: 0.2"),
     ])
     func everySettingChangesItsStageHash(_ stage: String, _ param: String) throws {

@@ -94,20 +94,6 @@ import Testing
         #expect(written["write_meta"]?["relevance"]?["rewritten_steps"]?.int == 0)
     }
 
-    @Test func aLongStepIsWrittenInPartsEachScoredAndTheStepKeepsTheirMean() async throws {
-        let outcome = try await write("relevance: auto, min_section_relevance: -1.0, part_words: 10", encoder: EncoderHandle(try requireEncoder()))
-        guard case .records(let records) = outcome, let written = records.first else { Issue.record("rejected: \(outcome)"); return }
-        let steps = try #require(written["write_meta"]?["steps"]?.array)
-        #expect(steps.count == 2, "one entry per plan step")
-        for step in steps {
-            let parts = try #require(step["parts"]?.array)
-            #expect(parts.count == 2 && parts.allSatisfy { $0["planned_words"]?.int == 10 && $0["relevance"]?["score"] != nil })
-            #expect(step["words"]?.int == parts.reduce(0) { $0 + ($1["words"]?.int ?? 0) } && step["planned_words"]?.int == 20)
-            #expect(step["relevance"]?["score"]?.double != nil)
-        }
-        #expect(TextSegments.paragraphs(try #require(written["response"]?.string)).count >= 4, "each part is a paragraph of its own")
-    }
-
     @Test func withoutTheEncoderAutoWritesUnscoredAndOnFails() async throws {
         let outcome = try await write("relevance: auto, best_of: 3", encoder: .none)
         guard case .records(let records) = outcome, let written = records.first else { Issue.record("rejected: \(outcome)"); return }

@@ -32,7 +32,10 @@ struct ModelCaller: Sendable {
 /// Pieces the stages share.
 enum ModelStageSupport {
     /// A per-item, per-purpose seed: the same item always samples the same way.
-    static func seed(_ parts: String...) -> UInt64 { seed(parts) }
+    static func seed(_ parts: String...) -> UInt64 {
+        let hex = ContentHash.of(parts)
+        return UInt64(hex.prefix(16), radix: 16) ?? 0
+    }
 
     /// Loads a prompt template named in a stage's params (relative to the pipeline file), or the default.
     static func prompt(_ params: ConfigObject, key: String, default file: String, pipelineDirectory: String) throws -> PromptTemplate {

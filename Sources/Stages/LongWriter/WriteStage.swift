@@ -71,81 +71,71 @@ public struct WriteStage: MapStage {
         }
         var rewritten = 0
         for (index, step) in plan.enumerated() {
-            // A long step is written in parts, each its own call continuing the text so far.
-            let parts = StepParts(wordCount: step.wordCount, partWords: settings.partWords)
-            var partMetas: [[String: JSONValue]] = []
-            for part in 0 ..< parts.count {
-                let partWords = parts.words(of: part)
-                let stepLine = "Paragraph \(index + 1) - Main Point: \(step.mainPoint) - Word Count: \(step.wordCount) words"
-                    + parts.note(part)
-                // Seeds of a step's first part are those of a step written whole.
-                let seedParts = part == 0 ? [String(index)] : [String(index), "part", String(part)]
-                let ratio = writtenWords > 100 ? min(max(writtenTokens / writtenWords, perUnit * 0.5), perUnit * 2) : perUnit
-                let maxTokens = Int(Double(partWords) * ratio * 1.15) + 16
-                let minTokens = Int(Double(partWords) * ratio * 0.85)
-                let skeleton = try prompt.render(["instruction": query, "plan": planText, "text": "", "step": stepLine])
-                let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
-                let fitted: (text: String, cut: Bool)
-                do {
-                    fitted = try budget.fit(paragraphs: paragraphs, coveredPoints: plan.prefix(index).map(\.mainPoint),
-                                            fixedTokens: fixed, answerTokens: maxTokens)
-                } catch {
-                    return .rejected(id: record.id, Rejection(reason: "context_overflow", detail: "step \(index + 1)\(parts.label(part)): \(error)",
-                                                              extra: ["query": .string(query)]))
-                }
-                if fitted.cut { contextCuts += 1 }
-                let messages = try prompt.render(["instruction": query, "plan": planText,
-                                                  "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
-                let previous = paragraphs.joined(separator: "\n\n")
-                // With the encoder (relevance on), the cleaner also drops what the task-talk classifier flags.
-                let clean = { StepCleaner.clean($0, previous: previous, instructions: prompt.literalText, embedder: scorer?.embedder) }
-                let passes = { (cleaned: StepCleaner.Result) -> Bool in
-                    let words = LengthCounter.count(cleaned.text)
-                    return words >= partWords / 3 && !(cleaned.looped && words < partWords / 2)
-                }
-                var accepted: StepCleaner.Result?
-                var attemptsUsed = 0
-                for attempt in 0...settings.retries {
-                    attemptsUsed = attempt + 1
-                    let parameters = sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
-                                                         seed: ModelStageSupport.seed([name, record.id] + seedParts + [String(attempt)]))
-                    let output = try await caller.generate(messages, parameters)
-                    account(output)
-                    let cleaned = clean(output.text)
-                    if passes(cleaned) {
-                        accepted = cleaned
-                        break
-                    }
-                }
-                guard var accepted else {
-                    return .rejected(id: record.id, Rejection(reason: "step_failed",
-                                                              detail: "step \(index + 1)\(parts.label(part)) came back empty or looping \(settings.retries + 1) times",
-                                                              extra: ["query": .string(query), "steps_done": .int(index)]))
-                }
-                var stepMeta: [String: JSONValue] = [:]
-                if let bestOfN {
-                    let seed = [name, record.id] + seedParts + ["best-of"]
-                    let outcome = try await bestOfN.choose(
-                        draft: accepted, point: step.mainPoint, messages: messages,
-                        parameters: { k in sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
-                                                               seed: ModelStageSupport.seed(seed + [String(k)])) },
-                        clean: clean, passes: passes)
-                    outcome.outputs.forEach(account)
-                    accepted = outcome.kept.cleaned
-                    stepMeta["relevance"] = outcome.kept.relevance.json
-                    if outcome.candidates.count > 1 {
-                        rewritten += 1
-                        stepMeta["candidates"] = .array(outcome.candidates.map(\.json))
-                        stepMeta["chosen"] = .int(outcome.keptIndex)
-                    }
-                }
-                paragraphs.append(accepted.text)
-                stepMeta.merge(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(partWords),
-                                "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)]) { a, _ in a }
-                partMetas.append(stepMeta)
+            let stepLine = "Paragraph \(index + 1) - Main Point: \(step.mainPoint) - Word Count: \(step.wordCount) words"
+            let ratio = writtenWords > 100 ? min(max(writtenTokens / writtenWords, perUnit * 0.5), perUnit * 2) : perUnit
+            let maxTokens = Int(Double(step.wordCount) * ratio * 1.15) + 16
+            let minTokens = Int(Double(step.wordCount) * ratio * 0.85)
+            let skeleton = try prompt.render(["instruction": query, "plan": planText, "text": "", "step": stepLine])
+            let fixed = model.countTokens(skeleton.map(\.content).joined(separator: "\n")) + 16 * skeleton.count
+            let fitted: (text: String, cut: Bool)
+            do {
+                fitted = try budget.fit(paragraphs: paragraphs, coveredPoints: plan.prefix(index).map(\.mainPoint),
+                                        fixedTokens: fixed, answerTokens: maxTokens)
+            } catch {
+                return .rejected(id: record.id, Rejection(reason: "context_overflow", detail: "step \(index + 1): \(error)",
+                                                          extra: ["query": .string(query)]))
             }
+            if fitted.cut { contextCuts += 1 }
+            let messages = try prompt.render(["instruction": query, "plan": planText,
+                                              "text": fitted.text.isEmpty ? "(nothing written yet)" : fitted.text, "step": stepLine])
+            let previous = paragraphs.joined(separator: "\n\n")
+            // With the encoder (relevance on), the cleaner also drops what the task-talk classifier flags.
+            let clean = { StepCleaner.clean($0, previous: previous, instructions: prompt.literalText, embedder: scorer?.embedder) }
+            let passes = { (cleaned: StepCleaner.Result) -> Bool in
+                let words = LengthCounter.count(cleaned.text)
+                return words >= step.wordCount / 3 && !(cleaned.looped && words < step.wordCount / 2)
+            }
+            var accepted: StepCleaner.Result?
+            var attemptsUsed = 0
+            for attempt in 0...settings.retries {
+                attemptsUsed = attempt + 1
+                let parameters = sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
+                                                     seed: ModelStageSupport.seed(name, record.id, String(index), String(attempt)))
+                let output = try await caller.generate(messages, parameters)
+                account(output)
+                let cleaned = clean(output.text)
+                if passes(cleaned) {
+                    accepted = cleaned
+                    break
+                }
+            }
+            guard var accepted else {
+                return .rejected(id: record.id, Rejection(reason: "step_failed",
+                                                          detail: "step \(index + 1) came back empty or looping \(settings.retries + 1) times",
+                                                          extra: ["query": .string(query), "steps_done": .int(index)]))
+            }
+            var stepMeta: [String: JSONValue] = [:]
+            if let bestOfN {
+                let (stage, id) = (name, record.id)
+                let outcome = try await bestOfN.choose(
+                    draft: accepted, point: step.mainPoint, messages: messages,
+                    parameters: { k in sampling.parameters(maxTokens: maxTokens, minTokens: minTokens,
+                                                           seed: ModelStageSupport.seed(stage, id, String(index), "best-of", String(k))) },
+                    clean: clean, passes: passes)
+                outcome.outputs.forEach(account)
+                accepted = outcome.kept.cleaned
+                stepMeta["relevance"] = outcome.kept.relevance.json
+                if outcome.candidates.count > 1 {
+                    rewritten += 1
+                    stepMeta["candidates"] = .array(outcome.candidates.map(\.json))
+                    stepMeta["chosen"] = .int(outcome.keptIndex)
+                }
+            }
+            paragraphs.append(accepted.text)
             progress?.finishUnit()
-            steps.append(.object(StepParts.combined(partMetas, plannedWords: step.wordCount)))
+            stepMeta.merge(["words": .int(LengthCounter.count(accepted.text)), "planned_words": .int(step.wordCount),
+                            "attempts": .int(attemptsUsed), "looped": .bool(accepted.looped)]) { a, _ in a }
+            steps.append(.object(stepMeta))
         }
         var out = record
         out["kind"] = "written"
@@ -165,8 +155,7 @@ public struct WriteStage: MapStage {
 
 /// Parameters of the `write` stage.
 public struct WriteSettings: StageSettings {
-    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens", "part_words"]
-        + SamplingSettings.keys
+    public static let keys = ["prompt", "retries", "tokens_per_word", "tokens_per_cjk_character", "context_tokens"] + SamplingSettings.keys
         + WriteRelevanceSettings.keys
     let prompt: PromptTemplate
     let retries: Int
@@ -176,9 +165,6 @@ public struct WriteSettings: StageSettings {
     /// Cap on a step's prompt plus answer, below the model's context.
     let contextTokens: Int?
     let sampling: SamplingSettings
-    /// A plan step of more words than this is written in parts of at most this many, one call each
-    /// (0: every step in one call).
-    let partWords: Int
     /// Section relevance and best-of-N rewriting.
     let relevance: WriteRelevanceSettings
 
@@ -192,16 +178,15 @@ public struct WriteSettings: StageSettings {
         tokensPerCJKCharacter = try p.double("tokens_per_cjk_character", range: 0.3...5) ?? 1.2
         contextTokens = try p.int("context_tokens", range: 512...1_048_576)
         relevance = try WriteRelevanceSettings(p)
-        partWords = try p.int("part_words", range: 0...100_000) ?? 0
     }
 
     private enum CodingKeys: String, CodingKey {
-        case prompt, retries, tokensPerWord, tokensPerCJKCharacter, contextTokens, sampling, partWords, relevance
+        case prompt, retries, tokensPerWord, tokensPerCJKCharacter, contextTokens, sampling, relevance
     }
 
-    /// As the synthesised encoding, but `relevance` only while it scores and `partWords` only when
-    /// set: with both off the stage writes what it wrote before they existed, so its config hash
-    /// (and the finished items of earlier builds) stays as it was.
+    /// As the synthesised encoding, but `relevance` only while it scores: with it off the stage
+    /// writes what it wrote before relevance existed, so its config hash (and the finished items of
+    /// earlier builds) stays as it was.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(prompt, forKey: .prompt)
@@ -210,7 +195,6 @@ public struct WriteSettings: StageSettings {
         try container.encode(tokensPerCJKCharacter, forKey: .tokensPerCJKCharacter)
         try container.encodeIfPresent(contextTokens, forKey: .contextTokens)
         try container.encode(sampling, forKey: .sampling)
-        if partWords > 0 { try container.encode(partWords, forKey: .partWords) }
         if relevance.scores { try container.encode(relevance, forKey: .relevance) }
     }
 }
