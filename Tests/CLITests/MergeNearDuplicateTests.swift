@@ -15,8 +15,8 @@ import Testing
             #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/3", "--quiet"]).status == 0)
         }
         // Each part decided alone: it kept near-duplicates whose cluster mates fell in another part.
-        let keptByParts = try parts.reduce(0) { $0 + (try kept(in: $1)) }
-        let keptBySingle = try kept(in: single)
+        let keptByParts = try parts.reduce(0) { $0 + (try DedupDecisions.kept(in: $1)) }
+        let keptBySingle = try DedupDecisions.kept(in: single)
         #expect(keptByParts > keptBySingle, "the planted near-duplicates span parts: \(keptByParts) vs \(keptBySingle)")
 
         let refused = try LWDataBinary.run(["merge"] + parts + ["--out", folder.file("refused")])
@@ -26,28 +26,10 @@ import Testing
         let merge = try LWDataBinary.run(["merge"] + parts + ["--out", merged, "--pipeline", pipeline])
         #expect(merge.status == 0, "\(merge.stderr)")
         #expect(merge.stdout.contains("deciding dedup-filter again over all parts"), "\(merge.stdout)")
-        #expect(try kept(in: merged) == keptBySingle)
-        #expect(try decisions(merged) == (try decisions(single)))
+        #expect(try DedupDecisions.kept(in: merged) == keptBySingle)
+        #expect(try DedupDecisions.decisions(merged) == (try DedupDecisions.decisions(single)))
         #expect(try registeredLines(merged, .data) == (try registeredLines(single, .data)))
         #expect(try LWDataBinary.run(["verify", "--out", merged]).status == 0)
-    }
-
-    /// Records kept by dedup-filter.
-    private func kept(in out: String) throws -> Int {
-        try Manifest(directory: out).itemCounts().first { $0.stage == "dedup-filter" }?.done ?? 0
-    }
-
-    /// Every dedup-filter reject as (id, reason, duplicate_of, cluster), sorted.
-    private func decisions(_ out: String) throws -> [String] {
-        let manifest = try Manifest(directory: out)
-        var lines: [String] = []
-        for shard in try manifest.shards(stage: "dedup-filter", role: .reject) {
-            try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
-                let object = try JSONSerialization.jsonObject(with: Data(line ?? [])) as? [String: Any] ?? [:]
-                lines.append(["id", "reason", "duplicate_of", "cluster"].map { "\(object[$0] ?? "-")" }.joined(separator: " "))
-            }
-        }
-        return lines.sorted()
     }
 
     /// 60 paragraphs; 20 of them have two or three close variants (one or two words changed), which

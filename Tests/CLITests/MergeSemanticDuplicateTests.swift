@@ -17,33 +17,16 @@ struct MergeSemanticDuplicateTests {
         for (i, part) in parts.enumerated() {
             #expect(try LWDataBinary.run(["build", pipeline, "--out", part, "--part", "\(i + 1)/2", "--quiet"]).status == 0)
         }
-        let singleDecisions = try decisions(single)
+        let singleDecisions = try DedupDecisions.decisions(single)
         #expect(singleDecisions.count >= 20 && singleDecisions.allSatisfy { $0.contains("semantic_duplicate_instruction") },
                 "\(singleDecisions)")
-        #expect(try parts.reduce(0) { $0 + (try kept(in: $1)) } > (try kept(in: single)), "paraphrases span the parts")
+        #expect(try parts.reduce(0) { $0 + (try DedupDecisions.kept(in: $1)) } > (try DedupDecisions.kept(in: single)), "paraphrases span the parts")
 
         let merged = folder.file("merged")
         let merge = try LWDataBinary.run(["merge"] + parts + ["--out", merged, "--pipeline", pipeline])
         #expect(merge.status == 0, "\(merge.stderr)")
-        #expect(try kept(in: merged) == (try kept(in: single)))
-        #expect(try decisions(merged) == singleDecisions)
-    }
-
-    private func kept(in out: String) throws -> Int {
-        try Manifest(directory: out).itemCounts().first { $0.stage == "dedup-filter" }?.done ?? 0
-    }
-
-    /// Every dedup-filter reject as "id reason duplicate_of cluster", sorted.
-    private func decisions(_ out: String) throws -> [String] {
-        let manifest = try Manifest(directory: out)
-        var lines: [String] = []
-        for shard in try manifest.shards(stage: "dedup-filter", role: .reject) {
-            try LineReader(path: manifest.absolutePath(shard.path)).forEach { line in
-                let object = try JSONSerialization.jsonObject(with: Data(line ?? [])) as? [String: Any] ?? [:]
-                lines.append(["id", "reason", "duplicate_of", "cluster"].map { "\(object[$0] ?? "-")" }.joined(separator: " "))
-            }
-        }
-        return lines.sorted()
+        #expect(try DedupDecisions.kept(in: merged) == (try DedupDecisions.kept(in: single)))
+        #expect(try DedupDecisions.decisions(merged) == singleDecisions)
     }
 
     /// Every instruction of the labelled paraphrase set (120 distinct asks, 40 of them paraphrased)

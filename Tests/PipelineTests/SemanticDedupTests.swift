@@ -145,16 +145,9 @@ struct SemanticDedupTests {
         #expect(heldOut.precision >= 0.95 && heldOut.recall >= 0.75, "held-out part: \(heldOut)")
     }
 
-    static let yaml = """
-        name: t
-        inputs: [records.jsonl]
-        stages:
-          - name: records
-            kind: mine
-          - name: dedup-filter
-            params:
-              min_words: 100
-              min_length_score: 60
+    /// The dedup-filter tests' pipeline with semantic dedup on (near-duplicates by response only).
+    static let yaml = DedupFilterStageTests.yaml + """
+
               near_dedup:
                 fields: [response]
               semantic_dedup:
