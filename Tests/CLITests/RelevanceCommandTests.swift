@@ -2,18 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Whether the sentence encoder is where `lwdata` looks by default (as `EmbedCommandTests` checks).
-private let relevanceEncoderInstalled: Bool = {
-    let environment = ProcessInfo.processInfo.environment
-    if let explicit = environment["LWDATA_ENCODER"], !explicit.isEmpty {
-        return FileManager.default.fileExists(atPath: explicit + "/model.safetensors")
-    }
-    let cache = environment["LWDATA_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? ((environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.cache") + "/lwdata")
-    return FileManager.default.fileExists(atPath: cache + "/models/all-MiniLM-L6-v2/model.safetensors")
-}()
-
-@Suite("lwdata relevance", .enabled(if: relevanceEncoderInstalled, "sentence encoder not installed: run scripts/setup.sh"))
+@Suite("lwdata relevance", .enabled(if: encoderInstalled, "sentence encoder not installed: run scripts/setup.sh"))
 struct RelevanceCommandTests {
     @Test("counts the paragraphs whose cosine to their instruction is below the threshold")
     func countsOffTopicParagraphs() throws {

@@ -60,23 +60,16 @@ public enum StepCleaner {
         }
     }
 
-    /// The sentences of `text` (cut as `dropSentences` cuts them, trimmed) that the rules let pass
-    /// and `TaskTalkClassifier` flags on their embeddings, in one batch; empty without an embedder
-    /// the classifier accepts.
-    static func classifierFlags(_ text: String, embedder: (any TextEmbedder)?, classifier: TaskTalkClassifier = .trained) -> Set<String> {
-        guard let embedder, classifier.accepts(embedder) else { return [] }
-        var sentences: [String] = []
+    /// The sentences of `text` (cut as `dropSentences` cuts them, trimmed) that `TaskTalkClassifier`
+    /// flags beyond the rules; empty without an embedder the classifier accepts.
+    static func classifierFlags(_ text: String, embedder: (any TextEmbedder)?) -> Set<String> {
+        guard let embedder else { return [] }
+        var sentences: Set<String> = []
         _ = dropSentences(of: text) { piece in
-            let sentence = piece.trimmingCharacters(in: .whitespaces)
-            if TaskTalkClassifier.applies(to: sentence) && TaskTalkDetector().classify(sentence) == nil { sentences.append(sentence) }
+            sentences.insert(piece.trimmingCharacters(in: .whitespaces))
             return false
         }
-        let unique = Array(Set(sentences))
-        var flagged: Set<String> = []
-        for (sentence, embedding) in zip(unique, embedder.embed(unique)) where classifier.probability(embedding) >= classifier.threshold {
-            flagged.insert(sentence)
-        }
-        return flagged
+        return Set(TaskTalkDetector().learnedHits(Array(sentences), embedder: embedder).map(\.hit.sentence))
     }
 
     /// `text` without the sentences (ended by `.!?。！？` or a line break) that `drop` picks.

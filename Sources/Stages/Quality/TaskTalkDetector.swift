@@ -85,12 +85,24 @@ public struct TaskTalkDetector: Sendable {
         guard let embedder, classifier.accepts(embedder) else { return share(of: text) }
         let all = Self.sentences(of: text)
         var found: [Hit?] = all.map(hit)
-        let asked = all.indices.filter { found[$0] == nil && TaskTalkClassifier.applies(to: all[$0]) }
-        for (index, embedding) in zip(asked, embedder.embed(asked.map { all[$0] })) {
-            let p = classifier.probability(embedding)
-            if p >= classifier.threshold { found[index] = Hit(sentence: all[index], kind: .taskTalk, score: p, byEncoder: true) }
+        for learned in learnedHits(all, passedByRules: found.map { $0 == nil }, embedder: embedder, classifier: classifier) {
+            found[learned.index] = learned.hit
         }
         return TaskTalkShare(sentences: all.count, hits: found.compactMap { $0 }, usedEncoder: true)
+    }
+
+    /// The classifier's hits among `sentences` (their indices): only those the rules let pass
+    /// (`passedByRules`, nil: ask the rules) and the classifier reads, embedded in one batch.
+    public func learnedHits(_ sentences: [String], passedByRules: [Bool]? = nil, embedder: any TextEmbedder,
+                            classifier: TaskTalkClassifier = .trained) -> [(index: Int, hit: Hit)] {
+        guard classifier.accepts(embedder) else { return [] }
+        let asked = sentences.indices.filter {
+            (passedByRules?[$0] ?? (hit(sentences[$0]) == nil)) && TaskTalkClassifier.applies(to: sentences[$0])
+        }
+        return zip(asked, embedder.embed(asked.map { sentences[$0] })).compactMap { index, embedding in
+            let p = classifier.probability(embedding)
+            return p >= classifier.threshold ? (index, Hit(sentence: sentences[index], kind: .taskTalk, score: p, byEncoder: true)) : nil
+        }
     }
 
     /// The kind of `sentence`, by the rules and then the classifier (one sentence; for measuring).
