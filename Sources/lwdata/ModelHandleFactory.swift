@@ -29,10 +29,7 @@ enum ModelHandleFactory {
     /// stage first asks for it; turned off by `LWDATA_ENCODER=none`.
     static func encoderHandle() -> EncoderHandle {
         guard let directory = EncoderLocator.defaultDirectory() else { return .none }
-        // As `SentenceEncoder.identity` gives it, without loading the weights.
-        let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/model.safetensors")[.size] as? Int) ?? 0
-        let identity = (directory as NSString).lastPathComponent + ":" + String(size)
-        return EncoderHandle(identity: identity) {
+        return EncoderHandle(identity: SentenceEncoder.identity(ofDirectory: directory)) {
             guard let found = try EncoderLocator.existingDirectory(directory) else { return nil }
             return try SentenceEncoder(directory: found)
         }
